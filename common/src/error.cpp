@@ -1,5 +1,7 @@
 #include "swarm/common/error.hpp"
 
+#include <ostream>
+
 namespace swarm {
 
 std::string_view to_string(errc x) {
@@ -22,6 +24,10 @@ std::string_view to_string(errc x) {
       return "corrupt_data";
   }
   return "unknown";
+}
+
+std::ostream& operator<<(std::ostream& out, errc x) {
+  return out << to_string(x);
 }
 
 std::string error::to_string() const {

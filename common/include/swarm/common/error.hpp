@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -31,6 +32,9 @@ enum class errc : uint8_t {
 
 /// Returns the stable name of `x`, e.g. "io_error".
 std::string_view to_string(errc x);
+
+/// Prints the name of `x` (for test diagnostics and logs).
+std::ostream& operator<<(std::ostream& out, errc x);
 
 /// An error value: a category plus a message that names what and where.
 struct error {
