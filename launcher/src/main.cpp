@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cmd_gen_cert.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/common/version.hpp"
 
@@ -22,17 +23,26 @@ int main(int argc, char** argv) {
                  "DEBUG, INFO, WARNING, ERROR or CRITICAL (default: "
                  "$SWARM_LOG_LEVEL, else INFO)");
   app.require_subcommand(0, 1);
-  CLI11_PARSE(app, argc, argv);
-  auto st = swarm::log::init(log_level.empty()
-                               ? std::nullopt
-                               : std::optional<std::string_view>{log_level});
-  if (!st) {
-    std::cerr << "swarm: " << st.error().message << '\n';
-    return 2;
+  // Global options take effect before any subcommand's callback runs.
+  app.parse_complete_callback([&] {
+    auto st = swarm::log::init(log_level.empty()
+                                 ? std::nullopt
+                                 : std::optional<std::string_view>{log_level});
+    if (!st)
+      throw CLI::ValidationError(st.error().message);
+  });
+  // Each command registers a subcommand whose callback runs it; a failing
+  // command reports on stderr and throws CLI::RuntimeError(exit code).
+  swarm::launcher::add_gen_cert_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::RuntimeError& e) {
+    return e.get_exit_code();
+  } catch (const CLI::ParseError& e) {
+    // Help and version exit 0; every usage error exits 2.
+    return app.exit(e) == 0 ? 0 : 2;
   }
-  if (app.get_subcommands().empty()) {
+  if (app.get_subcommands().empty())
     std::cout << app.help();
-    return 0;
-  }
   return 0;
 }
