@@ -1,0 +1,18 @@
+#include "swarm/membership/state_registry.hpp"
+
+#include <array>
+
+#include "swarm/membership/state_node_record.hpp"
+
+namespace swarm::membership {
+
+std::span<const map_descriptor> registered_maps() {
+  // One line per record type. Names are part of the wire and file formats:
+  // never rename one, only add.
+  static const std::array maps{
+    map_descriptor::of<node_record>(),
+  };
+  return maps;
+}
+
+} // namespace swarm::membership
