@@ -1,0 +1,19 @@
+#pragma once
+
+#include <memory>
+
+#include "swarm/api/provider.hpp"
+#include "swarm/api/router.hpp"
+
+namespace swarm::api {
+
+/// Adds the SN's routes to `routes`, answering from `provider`:
+///
+/// - `GET /v1/health`: `health_info` as JSON (200, or 503 while starting);
+/// - `GET /v1/nodes`: the node registry, `{"nodes": [...]}` (see `node_view`);
+/// - `GET /metrics`: Prometheus text, `prometheus_content_type`.
+///
+/// Fails only if one of these routes is already registered.
+status add_sn_routes(router& routes, std::shared_ptr<api_provider> provider);
+
+} // namespace swarm::api

@@ -1,0 +1,23 @@
+#include "swarm/api/sn_routes.hpp"
+
+#include "swarm/api/metrics.hpp"
+
+namespace swarm::api {
+
+status add_sn_routes(router& routes, std::shared_ptr<api_provider> provider) {
+  auto st = routes.get("/v1/health", [provider](const request&) {
+    auto info = provider->health();
+    return response::json(to_json(info), info.ready ? 200 : 503);
+  });
+  if (!st)
+    return st;
+  st = routes.get("/v1/nodes",
+                  [provider](const request&) { return response::json(to_json(provider->nodes())); });
+  if (!st)
+    return st;
+  return routes.get("/metrics", [provider](const request&) {
+    return response::text(provider->metrics_text(), std::string(prometheus_content_type));
+  });
+}
+
+} // namespace swarm::api
