@@ -90,10 +90,14 @@ def main():
 
     run(args.warmup, 0)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     samples = run(args.batches, 0)
     seconds = time.perf_counter() - t0
+    cpu_seconds = time.process_time() - c0
+    # CPU time (all threads) tells how much a loaded machine distorted the
+    # wall-clock rate.
     print(f"pytorch: {samples / seconds:.0f} samples/s ({samples} samples in {seconds:.3f} s, "
-          f"{args.threads} threads, torch {torch.__version__})")
+          f"{cpu_seconds:.3f} s CPU, {args.threads} threads, torch {torch.__version__})")
     return 0
 
 
