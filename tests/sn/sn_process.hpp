@@ -1,0 +1,127 @@
+#pragma once
+// A `swarm sn` child process in the background, its output in a log file,
+// and a client of its API. Waits are on conditions with generous deadlines.
+
+#include <chrono>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <httplib.h>
+#include <nlohmann/json.hpp>
+
+namespace sn_test {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+/// One `swarm sn` process; killed (SIGKILL) on destruction if still running.
+class sn_process {
+public:
+  /// Starts `argv` with stdout and stderr appended to `log`.
+  sn_process(std::vector<std::string> argv, fs::path log) : log_(std::move(log)) {
+    pid_ = ::fork();
+    if (pid_ < 0)
+      throw std::runtime_error("fork failed");
+    if (pid_ == 0) {
+      int fd = ::open(log_.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      std::vector<char*> args;
+      for (auto& x : argv)
+        args.push_back(x.data());
+      args.push_back(nullptr);
+      ::execv(args[0], args.data());
+      ::_exit(127);
+    }
+  }
+
+  ~sn_process() {
+    if (pid_ > 0 && !exited_) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  sn_process(const sn_process&) = delete;
+  sn_process& operator=(const sn_process&) = delete;
+
+  /// Sends `sig`.
+  void signal(int sig) {
+    ::kill(pid_, sig);
+  }
+
+  /// Waits up to `timeout` for the exit; returns the exit code, 128 + signal,
+  /// or -1 on timeout.
+  int wait_exit(std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      int st = 0;
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+        exited_ = true;
+        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+      }
+      std::this_thread::sleep_for(50ms);
+    }
+    return -1;
+  }
+
+  /// Returns the output so far.
+  std::string output() const {
+    std::ifstream in{log_};
+    std::stringstream buf;
+    buf << in.rdbuf();
+    return buf.str();
+  }
+
+  /// Waits until the output contains `text`, or the process exits.
+  bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
+    auto until = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < until) {
+      if (output().find(text) != std::string::npos)
+        return true;
+      int st = 0;
+      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
+        exited_ = true;
+        return output().find(text) != std::string::npos;
+      }
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+private:
+  pid_t pid_ = -1;
+  bool exited_ = false;
+  fs::path log_;
+};
+
+/// Returns the node rows of `GET /v1/nodes` at `host:port`, or an empty
+/// array if the API does not answer (yet).
+inline nlohmann::json get_nodes(const std::string& host, uint16_t port, const fs::path& cert,
+                                const fs::path& key) {
+  httplib::SSLClient client{host, port, cert.string(), key.string()};
+  // The overlay's trust is under test here, not the API's hostname checks
+  // (tests/api covers those).
+  client.enable_server_certificate_verification(false);
+  client.set_connection_timeout(5s);
+  client.set_read_timeout(5s);
+  auto res = client.Get("/v1/nodes");
+  if (!res || res->status != 200)
+    return nlohmann::json::array();
+  auto body = nlohmann::json::parse(res->body, nullptr, false);
+  if (body.is_discarded() || !body.contains("nodes"))
+    return nlohmann::json::array();
+  return body["nodes"];
+}
+
+} // namespace sn_test
