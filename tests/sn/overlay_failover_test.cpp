@@ -1,0 +1,371 @@
+// Failover and refusals against real `swarm sn` processes on loopback:
+// a fourth SN joins through SN 2 after the sentinel died, and bad clients
+// (no certificate, untrusted CA, expired certificate, plaintext) are refused
+// on both the API and the p2p port while the SN keeps serving.
+
+#define BOOST_TEST_MODULE sn_overlay_failover
+#include <boost/test/unit_test.hpp>
+
+#include <cerrno>
+#include <map>
+#include <memory>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include "process.hpp"
+#include "sn_process.hpp"
+#include "swarm/identity/capath.hpp"
+#include "swarm/identity/gen_cert.hpp"
+#include "swarm/identity/pki.hpp"
+
+namespace {
+
+using namespace sn_test;
+using swarm::identity::cert_tree;
+
+constexpr auto deadline = 120s;
+
+cert_tree make_host(const fs::path& root, int index) {
+  swarm::identity::gen_cert_options opts;
+  opts.root = root;
+  opts.example = "sn";
+  opts.host_index = index;
+  auto tree = swarm::identity::gen_cert(opts);
+  if (!tree)
+    throw std::runtime_error(tree.error().to_string());
+  return *tree;
+}
+
+// Copies `from`'s CA certificate into `into`'s capath and rehashes it.
+void exchange(const cert_tree& from, const cert_tree& into) {
+  fs::copy_file(from.ca_cert, into.capath / from.ca_cert.filename(),
+                fs::copy_options::overwrite_existing);
+  if (auto links = swarm::identity::rehash_capath(into.capath); !links)
+    throw std::runtime_error(links.error().to_string());
+}
+
+std::string read_text(const fs::path& path) {
+  std::ifstream in{path, std::ios::binary};
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out{path, std::ios::binary | std::ios::trunc};
+  out << text;
+}
+
+// `trusted` hosts' certificates, all CAs exchanged among them up front, plus
+// (optionally) one stranger host whose CA nobody trusts.
+struct cluster {
+  swarm::test::temp_dir dir;
+  std::vector<cert_tree> hosts;
+  cert_tree stranger;
+  // Ports from the pid, apart from overlay_test's range.
+  uint16_t p2p_port = static_cast<uint16_t>(40000 + (::getpid() % 10000) * 2);
+  uint16_t api_port = static_cast<uint16_t>(p2p_port + 1);
+
+  explicit cluster(int trusted, bool with_stranger = false) {
+    for (int i = 1; i <= trusted; ++i)
+      hosts.push_back(make_host(dir.path() / std::string{"h"}.append(std::to_string(i)), i));
+    for (auto& from : hosts)
+      for (auto& into : hosts)
+        if (&from != &into)
+          exchange(from, into);
+    if (with_stranger)
+      stranger = make_host(dir.path() / "stranger", trusted + 1);
+  }
+
+  static std::string ip(int i) {
+    return "127.0." + std::to_string(i) + ".1";
+  }
+
+  std::unique_ptr<sn_process> start(int i, int join_through) {
+    const auto& tree = hosts[static_cast<size_t>(i - 1)];
+    std::vector<std::string> argv{(swarm::test::bin_dir() / "swarm").string(), "sn",
+                                  "--host-ip", ip(i), "--sn-p2p-port", std::to_string(p2p_port),
+                                  "--sn-api-port", std::to_string(api_port), "--key",
+                                  tree.key("sn").string(), "--cert", tree.cert("sn").string(),
+                                  "--capath", tree.capath.string(), "--data-dir",
+                                  (dir.path() / ("data" + std::to_string(i))).string()};
+    if (join_through == 0) {
+      argv.push_back("--sentinel");
+    } else {
+      argv.insert(argv.end(), {"--sentinel-ip", ip(join_through), "--sentinel-p2p-port",
+                               std::to_string(p2p_port)});
+    }
+    auto log = dir.path() / ("sn" + std::to_string(i) + ".log");
+    auto result = std::make_unique<sn_process>(std::move(argv), log);
+    if (!result->wait_for_output("Starting SWARM-API-SERVER on port: " + std::to_string(api_port),
+                                 deadline))
+      BOOST_FAIL("SN " << i << " did not start:\n" << result->output());
+    return result;
+  }
+
+  nlohmann::json nodes(int i) {
+    const auto& tree = hosts[static_cast<size_t>(i - 1)];
+    return get_nodes(ip(i), api_port, tree.cert("swci"), tree.key("swci"));
+  }
+
+  // Waits until SN `i` lists every (name, status) of `want` at once.
+  bool wait_all(int i, const std::map<std::string, std::string>& want) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+      size_t hits = 0;
+      for (const auto& row : nodes(i)) {
+        auto it = want.find(row.value("name", ""));
+        if (it != want.end() && row.value("status", "") == it->second)
+          ++hits;
+      }
+      if (hits == want.size())
+        return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return false;
+  }
+};
+
+void dump(const std::vector<sn_process*>& xs) {
+  for (auto* x : xs)
+    if (x)
+      BOOST_TEST_MESSAGE(x->output());
+}
+
+/// A connected TCP socket with 5 s timeouts, closed on destruction.
+class tcp_socket {
+public:
+  tcp_socket(const std::string& host, uint16_t port) {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+      ::close(fd_);
+      throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
+    }
+    timeval tv{5, 0};
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+  ~tcp_socket() {
+    ::close(fd_);
+  }
+  tcp_socket(const tcp_socket&) = delete;
+  tcp_socket& operator=(const tcp_socket&) = delete;
+
+  int fd() const {
+    return fd_;
+  }
+
+  void send_all(const std::string& text) {
+    ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL);
+  }
+
+  /// Reads until the peer closes or 5 s pass without data; sets `closed` if
+  /// the peer closed (rather than timed out).
+  std::string read_until_closed(bool& closed) {
+    std::string out;
+    char buf[4096];
+    for (;;) {
+      auto n = ::recv(fd_, buf, sizeof(buf), 0);
+      if (n > 0) {
+        out.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      closed = n == 0 || errno == ECONNRESET;
+      return out;
+    }
+  }
+
+private:
+  int fd_ = -1;
+};
+
+/// What a raw TLS session attempt produced.
+struct tls_outcome {
+  bool handshake_ok = false;   // SSL_connect returned 1 (TLS 1.3: maybe before the peer's verdict)
+  bool closed = false;         // afterwards the peer closed or failed the session
+  std::string received;        // application data the peer sent
+};
+
+/// Connects with plain OpenSSL to `host:port`, presenting `cert`/`key` if
+/// given (not verifying the server: the server's verdict is under test),
+/// then waits for anything the server sends.
+tls_outcome raw_tls_session(const std::string& host, uint16_t port, const fs::path& cert = {},
+                            const fs::path& key = {}) {
+  tls_outcome result;
+  tcp_socket sock{host, port};
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx{SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free};
+  if (!cert.empty()) {
+    SSL_CTX_use_certificate_file(ctx.get(), cert.c_str(), SSL_FILETYPE_PEM);
+    SSL_CTX_use_PrivateKey_file(ctx.get(), key.c_str(), SSL_FILETYPE_PEM);
+  }
+  SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr);
+  std::unique_ptr<SSL, decltype(&SSL_free)> ssl{SSL_new(ctx.get()), SSL_free};
+  SSL_set_fd(ssl.get(), sock.fd());
+  result.handshake_ok = SSL_connect(ssl.get()) == 1;
+  if (result.handshake_ok) {
+    // Some bytes to provoke an answer, should the session be live.
+    std::string hello = "hello\n";
+    SSL_write(ssl.get(), hello.data(), static_cast<int>(hello.size()));
+    char buf[4096];
+    for (;;) {
+      int n = SSL_read(ssl.get(), buf, sizeof(buf));
+      if (n > 0) {
+        result.received.append(buf, static_cast<size_t>(n));
+        continue;
+      }
+      int err = SSL_get_error(ssl.get(), n);
+      // A timeout (errno EAGAIN under SSL_ERROR_SYSCALL) is not a close.
+      result.closed = err == SSL_ERROR_ZERO_RETURN || err == SSL_ERROR_SSL
+                      || (err == SSL_ERROR_SYSCALL && errno != EAGAIN && errno != EWOULDBLOCK);
+      break;
+    }
+  }
+  ERR_clear_error();
+  return result;
+}
+
+/// Whether a TLS attempt failed to become a working session.
+bool tls_refused(const tls_outcome& out) {
+  return !out.handshake_ok || (out.closed && out.received.empty());
+}
+
+std::unique_ptr<httplib::SSLClient> https_client(const std::string& host, uint16_t port,
+                                                 const fs::path& cert = {},
+                                                 const fs::path& key = {}) {
+  auto client = cert.empty()
+                    ? std::make_unique<httplib::SSLClient>(host, port)
+                    : std::make_unique<httplib::SSLClient>(host, port, cert.string(), key.string());
+  client->enable_server_certificate_verification(false);
+  client->set_connection_timeout(5s);
+  client->set_read_timeout(5s);
+  return client;
+}
+
+/// Whether `GET /v1/health` by `client` got no HTTP 200.
+bool api_refused(httplib::SSLClient& client) {
+  auto res = client.Get("/v1/health");
+  return !res || res->status != 200;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_fourth_sn_joins_through_sn_2_after_the_sentinel_died) {
+  cluster c{4};
+  auto sn1 = c.start(1, 0);
+  auto sn2 = c.start(2, 1);
+  auto sn3 = c.start(3, 1);
+  std::map<std::string, std::string> three{
+      {"SN-1", "ACTIVE"}, {"SN-2", "ACTIVE"}, {"SN-3", "ACTIVE"}};
+  for (int i = 1; i <= 3; ++i) {
+    bool ok = c.wait_all(i, three);
+    if (!ok)
+      dump({sn1.get(), sn2.get(), sn3.get()});
+    BOOST_REQUIRE_MESSAGE(ok, "SN " << i << " does not list all three SNs active");
+  }
+  sn1->signal(SIGKILL);
+  BOOST_REQUIRE_EQUAL(sn1->wait_exit(10s), 128 + SIGKILL);
+  BOOST_REQUIRE_MESSAGE(c.wait_all(2, {{"SN-1", "DEAD"}}), "SN 2 did not mark SN-1 dead");
+  auto sn4 = c.start(4, 2);
+  std::map<std::string, std::string> after{{"SN-1", "DEAD"}, {"SN-4", "ACTIVE"}};
+  for (int i : {2, 3, 4}) {
+    bool ok = c.wait_all(i, after);
+    if (!ok) {
+      BOOST_TEST_MESSAGE("SN " << i << " lists: " << c.nodes(i).dump());
+      dump({sn2.get(), sn3.get(), sn4.get()});
+    }
+    BOOST_CHECK_MESSAGE(ok, "SN " << i << " does not list SN-4 ACTIVE and SN-1 DEAD");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(bad_clients_are_refused_on_both_ports_and_the_sn_keeps_serving) {
+  // A refused peer may hang up while we write: an error, not a signal.
+  std::signal(SIGPIPE, SIG_IGN);
+  cluster c{1, true};
+  const auto& host = c.hosts[0];
+  // SWCI-1's name, issued by the trusted CA-1, but expired yesterday.
+  namespace identity = swarm::identity;
+  identity::key_and_cert ca{read_text(host.ca_key), read_text(host.ca_cert)};
+  identity::cert_spec spec;
+  spec.common_name = "SWCI-1";
+  spec.sans = {"DNS:SWCI-1"};
+  spec.not_before = identity::clock::now() - 30 * 24h;
+  spec.not_after = identity::clock::now() - 24h;
+  auto leaf = identity::issue_cert(spec, ca);
+  BOOST_REQUIRE_MESSAGE(leaf, (leaf ? "" : leaf.error().to_string()));
+  auto expired_cert = c.dir.path() / "expired-cert.pem";
+  auto expired_key = c.dir.path() / "expired-key.pem";
+  write_text(expired_cert, leaf->cert_pem);
+  write_text(expired_key, leaf->key_pem);
+
+  auto sn = c.start(1, 0);
+  BOOST_REQUIRE(c.wait_all(1, {{"SN-1", "ACTIVE"}}));
+  const auto ip = cluster::ip(1);
+
+  // The API port.
+  BOOST_CHECK_MESSAGE(api_refused(*https_client(ip, c.api_port)), "API: no certificate");
+  BOOST_CHECK_MESSAGE(api_refused(*https_client(ip, c.api_port, c.stranger.cert("swci"),
+                                                c.stranger.key("swci"))),
+                      "API: untrusted CA");
+  BOOST_CHECK_MESSAGE(api_refused(*https_client(ip, c.api_port, expired_cert, expired_key)),
+                      "API: expired certificate");
+  {
+    tcp_socket sock{ip, c.api_port};
+    sock.send_all("GET /v1/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    bool closed = false;
+    auto answer = sock.read_until_closed(closed);
+    BOOST_CHECK_MESSAGE(closed, "API: plaintext connection not closed");
+    BOOST_CHECK_MESSAGE(answer.find("HTTP/") == std::string::npos,
+                        "API: plaintext got an HTTP answer: " << answer);
+  }
+
+  // The p2p port.
+  auto no_cert = raw_tls_session(ip, c.p2p_port);
+  BOOST_CHECK_MESSAGE(tls_refused(no_cert), "p2p: no certificate: handshake "
+                                                << no_cert.handshake_ok << " closed "
+                                                << no_cert.closed << " received "
+                                                << no_cert.received.size());
+  auto untrusted = raw_tls_session(ip, c.p2p_port, c.stranger.cert("sn"), c.stranger.key("sn"));
+  BOOST_CHECK_MESSAGE(tls_refused(untrusted), "p2p: untrusted CA: handshake "
+                                                  << untrusted.handshake_ok << " closed "
+                                                  << untrusted.closed << " received "
+                                                  << untrusted.received.size());
+  {
+    tcp_socket sock{ip, c.p2p_port};
+    static const char garbage[] = "\x00\xffgarbage\r\n\r\nGET / HTTP/1.1\r\n\r\n";
+    sock.send_all(std::string(garbage, sizeof(garbage) - 1));
+    bool closed = false;
+    auto answer = sock.read_until_closed(closed);
+    BOOST_CHECK_MESSAGE(closed, "p2p: plaintext connection not closed");
+    // Nothing, or at most a TLS alert record (content type 21).
+    BOOST_CHECK_MESSAGE(answer.empty() || answer[0] == '\x15',
+                        "p2p: plaintext got an answer of " << answer.size() << " bytes");
+  }
+
+  // Control: a trusted peer does get a live session (the server speaks), so
+  // the refusals above are the SN's verdict, not this client's doing.
+  auto trusted = raw_tls_session(ip, c.p2p_port, host.cert("sn"), host.key("sn"));
+  BOOST_CHECK_MESSAGE(!tls_refused(trusted), "p2p: a trusted peer got no session");
+
+  // Still serving.
+  auto good = https_client(ip, c.api_port, host.cert("swci"), host.key("swci"));
+  for (const char* path : {"/v1/health", "/v1/nodes"}) {
+    auto res = good->Get(path);
+    BOOST_REQUIRE_MESSAGE(res, path << ": " << httplib::to_string(res.error()));
+    BOOST_CHECK_MESSAGE(res->status == 200, path << ": " << res->status);
+  }
+  BOOST_CHECK_EQUAL(sn->wait_exit(0ms), -1);
+  BOOST_CHECK_MESSAGE(sn->output().find("Starting SWARM-API-SERVER") != std::string::npos,
+                      sn->output());
+}
