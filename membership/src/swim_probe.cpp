@@ -47,6 +47,7 @@ void swim::start_probe() {
   probe_.target_incarnation = target.incarnation;
   probe_.indirect_at_ms = now_ms_ + awareness_.scale(cfg_.probe_timeout_ms);
   probe_.deadline_ms = next_probe_ms_;
+  probe_.started_ms = now_ms_;
   ++stats_.probes;
   message msg;
   msg.body = ping{probe_.seq_no, target.name};
@@ -148,6 +149,8 @@ void swim::on_ack(const ack& x) {
     if (!probe_.acked) {
       probe_.acked = true;
       awareness_.apply_delta(-1);
+      if (rtt_samples_ms_.size() < max_rtt_samples)
+        rtt_samples_ms_.push_back(now_ms_ - probe_.started_ms);
     }
     return;
   }
@@ -158,6 +161,12 @@ void swim::on_ack(const ack& x) {
   auto requester_seq_no = i->second.requester_seq_no;
   relays_.erase(i);
   send(std::move(requester), ack{requester_seq_no});
+}
+
+std::vector<int64_t> swim::take_rtt_samples_ms() {
+  std::vector<int64_t> result;
+  result.swap(rtt_samples_ms_);
+  return result;
 }
 
 void swim::on_nack(const nack& x) {

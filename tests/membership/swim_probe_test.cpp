@@ -250,3 +250,17 @@ BOOST_AUTO_TEST_CASE(piggybacked_updates_respect_the_packet_budget) {
   BOOST_TEST(out[0].msg.updates.size() > 10u);
   BOOST_TEST(encoded_size(out[0].msg) <= lan_defaults().packet_budget_bytes);
 }
+
+BOOST_AUTO_TEST_CASE(an_answered_probe_records_its_round_trip_time_once) {
+  auto m = make_machine("a", five);
+  recorder rec;
+  auto [target, seq] = next_probe(m, rec);
+  auto sent_ms = m.now_ms();
+  m.tick(sent_ms + 7);
+  m.step(p(target), msg(ack{seq}));
+  m.step(p(target), msg(ack{seq})); // a duplicate ack adds no sample
+  auto samples = m.take_rtt_samples_ms();
+  BOOST_TEST_REQUIRE(samples.size() == 1u);
+  BOOST_TEST(samples[0] == 7);
+  BOOST_TEST(m.take_rtt_samples_ms().empty());
+}

@@ -4,6 +4,8 @@
 #define BOOST_TEST_MODULE sn_delegate
 #include <boost/test/unit_test.hpp>
 
+#include <regex>
+
 #include <deque>
 
 #include "process.hpp"
@@ -115,4 +117,10 @@ BOOST_AUTO_TEST_CASE(two_delegates_share_the_registry) {
   }
   BOOST_CHECK(d1.provider()->metrics_text().find("swarm_members{state=\"alive\"} 2")
               != std::string::npos);
+  // Answered probes reach the round-trip histogram.
+  std::smatch count;
+  auto text = d1.provider()->metrics_text();
+  BOOST_REQUIRE(std::regex_search(text, count,
+                                  std::regex{R"(swarm_probe_rtt_seconds_count (\d+))"}));
+  BOOST_CHECK_GT(std::stoul(count[1]), 0u);
 }

@@ -250,6 +250,8 @@ void sn_delegate::publish() {
     m.suspicions->inc(static_cast<double>(st.suspicions_raised - seen_stats_.suspicions_raised));
     m.refutations->inc(static_cast<double>(st.refutations - seen_stats_.refutations));
     seen_stats_ = st;
+    for (auto rtt_ms : swim_->take_rtt_samples_ms())
+      m.probe_rtt_s->observe(static_cast<double>(rtt_ms) / 1000.0);
   }
   std::vector<api::node_view> nodes;
   opts_.state.nodes().for_each([&](const node_record& x) { nodes.push_back(to_view(x)); });

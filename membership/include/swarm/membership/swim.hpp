@@ -113,6 +113,14 @@ public:
   /// Takes the pending output.
   ready_batch take_ready();
 
+  /// Most round-trip samples kept between two `take_rtt_samples_ms` calls.
+  static constexpr size_t max_rtt_samples = 1024;
+
+  /// Returns and clears the round-trip times (ms) of the probes answered
+  /// since the last call, oldest first. Resolution is that of the times given
+  /// to `tick`; callers that tick before every `step` get exact values.
+  std::vector<int64_t> take_rtt_samples_ms();
+
   /// Returns the earliest time at which `tick` has work to do.
   int64_t next_deadline_ms() const;
 
@@ -193,6 +201,7 @@ private:
     int64_t deadline_ms = 0;
     uint32_t expected_nacks = 0;
     uint32_t nacks = 0;
+    int64_t started_ms = 0;
   };
 
   /// A ping sent on behalf of a ping_req.
@@ -258,6 +267,7 @@ private:
   awareness awareness_;
   suspicion_set suspicions_;
   probe probe_;
+  std::vector<int64_t> rtt_samples_ms_;
   std::map<uint32_t, relay> relays_;
   uint32_t seq_no_ = 0;
   std::vector<std::string> seeds_;
