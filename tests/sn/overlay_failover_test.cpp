@@ -336,6 +336,11 @@ BOOST_AUTO_TEST_CASE(bad_clients_are_refused_on_both_ports_and_the_sn_keeps_serv
                                                 << no_cert.handshake_ok << " closed "
                                                 << no_cert.closed << " received "
                                                 << no_cert.received.size());
+  auto expired = raw_tls_session(ip, c.p2p_port, expired_cert, expired_key);
+  BOOST_CHECK_MESSAGE(tls_refused(expired), "p2p: expired certificate: handshake "
+                                                << expired.handshake_ok << " closed "
+                                                << expired.closed << " received "
+                                                << expired.received.size());
   auto untrusted = raw_tls_session(ip, c.p2p_port, c.stranger.cert("sn"), c.stranger.key("sn"));
   BOOST_CHECK_MESSAGE(tls_refused(untrusted), "p2p: untrusted CA: handshake "
                                                   << untrusted.handshake_ok << " closed "
