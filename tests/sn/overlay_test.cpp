@@ -10,8 +10,6 @@
 
 #include "process.hpp"
 #include "sn_process.hpp"
-#include "swarm/identity/capath.hpp"
-#include "swarm/identity/gen_cert.hpp"
 
 namespace {
 
@@ -19,25 +17,6 @@ using namespace sn_test;
 using swarm::identity::cert_tree;
 
 constexpr auto deadline = 120s;
-
-cert_tree make_host(const fs::path& root, int index) {
-  swarm::identity::gen_cert_options opts;
-  opts.root = root;
-  opts.example = "sn";
-  opts.host_index = index;
-  auto tree = swarm::identity::gen_cert(opts);
-  if (!tree)
-    throw std::runtime_error(tree.error().to_string());
-  return *tree;
-}
-
-// Copies `from`'s CA certificate into `into`'s capath and rehashes it.
-void exchange(const cert_tree& from, const cert_tree& into) {
-  fs::copy_file(from.ca_cert, into.capath / from.ca_cert.filename(),
-                fs::copy_options::overwrite_existing);
-  if (auto links = swarm::identity::rehash_capath(into.capath); !links)
-    throw std::runtime_error(links.error().to_string());
-}
 
 struct cluster {
   swarm::test::temp_dir dir;

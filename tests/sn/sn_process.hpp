@@ -19,6 +19,9 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include "swarm/identity/capath.hpp"
+#include "swarm/identity/gen_cert.hpp"
+
 namespace sn_test {
 
 namespace fs = std::filesystem;
@@ -122,6 +125,28 @@ inline nlohmann::json get_nodes(const std::string& host, uint16_t port, const fs
   if (body.is_discarded() || !body.contains("nodes"))
     return nlohmann::json::array();
   return body["nodes"];
+}
+
+/// Runs gen-cert for host `index` (example "sn") under `root`.
+inline swarm::identity::cert_tree make_host(const fs::path& root, int index) {
+  swarm::identity::gen_cert_options opts;
+  opts.root = root;
+  opts.example = "sn";
+  opts.host_index = index;
+  auto tree = swarm::identity::gen_cert(opts);
+  if (!tree)
+    throw std::runtime_error(tree.error().to_string());
+  return *tree;
+}
+
+/// Copies `from`'s CA certificate into `into`'s capath and rehashes it, as
+/// hosts exchange CA certificates.
+inline void exchange(const swarm::identity::cert_tree& from,
+                     const swarm::identity::cert_tree& into) {
+  fs::copy_file(from.ca_cert, into.capath / from.ca_cert.filename(),
+                fs::copy_options::overwrite_existing);
+  if (auto links = swarm::identity::rehash_capath(into.capath); !links)
+    throw std::runtime_error(links.error().to_string());
 }
 
 } // namespace sn_test
