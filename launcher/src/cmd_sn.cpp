@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
 #include "swarm/api/server.hpp"
 #include "swarm/api/sn_routes.hpp"
@@ -52,23 +53,11 @@ identity::identity_files identity_of(const sn_args& args) {
   return files;
 }
 
-// Blocks SIGTERM and SIGINT in every thread (CAF's and the API server's
-// inherit the mask), so that only `wait_for_signal` sees them.
-sigset_t block_stop_signals() {
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
-  sigaddset(&set, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);
-  return set;
-}
-
 // Returns true on a stop signal, false if the node stopped on its own
 // (a node that stopped refuses posted work).
 bool wait_for_signal(const sigset_t& set, transport::tls_node& node) {
-  timespec timeout{0, 200'000'000};
   for (;;) {
-    if (sigtimedwait(&set, nullptr, &timeout) > 0)
+    if (stop_signalled(set, 200))
       return true;
     if (!node.post([](transport::node_context&) {}))
       return false;

@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cmd_gen_cert.hpp"
+#include "cmd_sl.hpp"
 #include "cmd_sn.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/common/version.hpp"
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   // command reports on stderr and throws CLI::RuntimeError(exit code).
   swarm::launcher::add_gen_cert_command(app);
   swarm::launcher::add_sn_command(app);
+  swarm::launcher::add_sl_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

@@ -3,6 +3,7 @@
 #include <array>
 
 #include "swarm/membership/state_node_record.hpp"
+#include "swarm/membership/state_round_record.hpp"
 
 namespace swarm::membership {
 
@@ -11,6 +12,7 @@ std::span<const map_descriptor> registered_maps() {
   // never rename one, only add.
   static const std::array maps{
     map_descriptor::of<node_record>(),
+    map_descriptor::of<round_record>(),
   };
   return maps;
 }

@@ -124,6 +124,19 @@ status check_state(const StateSync& x) {
                                                  + std::to_string(max_envelope_bytes));
 }
 
+status check_round(const RoundMessage& x) {
+  if (x.body_case() == RoundMessage::BODY_NOT_SET)
+    return make_error(reject_reason::empty_body, "round message without body");
+  return first_error({
+    check_token("round.contract", x.contract(), max_contract_bytes, false),
+    check_text("round.refusal.reason", x.refusal().reason(), max_reason_bytes),
+    check_count("round.proposal.participants", x.proposal().participants_size(),
+                max_round_participants),
+    check_count("round.catch_up.participants", x.catch_up().participants_size(),
+                max_round_participants),
+  });
+}
+
 } // namespace
 
 status check_swim_message(const SwimMessage& x) {
@@ -158,6 +171,8 @@ status check_envelope(const Envelope& x) {
       return check_swim_message(x.swim());
     case Envelope::kState:
       return check_state(x.state());
+    case Envelope::kRound:
+      return check_round(x.round());
     case Envelope::BODY_NOT_SET:
       break;
   }

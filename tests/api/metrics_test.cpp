@@ -233,4 +233,46 @@ BOOST_AUTO_TEST_CASE(the_sn_metrics_are_all_present_from_the_first_scrape) {
   BOOST_TEST(!sn_metrics::add_to(reg), "registering twice must fail");
 }
 
+BOOST_AUTO_TEST_CASE(a_removed_label_set_is_no_longer_exported) {
+  metrics_registry reg;
+  auto fam = reg.add_gauge("g", "G.", {"contract"});
+  BOOST_REQUIRE(fam);
+  (*fam)->with({"a"}).set(1);
+  (*fam)->with({"b"}).set(2);
+  BOOST_TEST(((*fam)->label_sets() == std::vector<label_values>{{"a"}, {"b"}}));
+  BOOST_TEST((*fam)->remove({"a"}));
+  BOOST_TEST(!(*fam)->remove({"a"}));
+  BOOST_TEST(reg.render() == "# HELP g G.\n# TYPE g gauge\ng{contract=\"b\"} 2\n");
+}
+
+BOOST_AUTO_TEST_CASE(the_round_metrics_follow_the_round_table_per_contract) {
+  metrics_registry reg;
+  auto sn = sn_metrics::add_to(reg);
+  BOOST_REQUIRE(sn);
+  // Before any round the families exist without series.
+  BOOST_TEST(reg.render().find("# TYPE swarm_rounds_committed gauge\n") != std::string::npos);
+  BOOST_TEST(reg.render().find("swarm_rounds_committed{") == std::string::npos);
+  auto round = [](uint64_t n, size_t participants) {
+    round_view x;
+    x.round = n;
+    x.participants.resize(participants);
+    return x;
+  };
+  round_table table;
+  table["mnist"] = {round(1, 2), round(2, 2), round(4, 3)};
+  table["old"] = {round(1, 1)};
+  sn->set_round_metrics(table);
+  auto text = reg.render();
+  for (const char* line :
+       {"swarm_rounds_committed{contract=\"mnist\"} 3\n",
+        "swarm_round_last{contract=\"mnist\"} 4\n",
+        "swarm_round_participants{contract=\"mnist\"} 3\n",
+        "swarm_rounds_committed{contract=\"old\"} 1\n"})
+    BOOST_TEST(text.find(line) != std::string::npos, "missing: " << line);
+  table.erase("old");
+  sn->set_round_metrics(table);
+  BOOST_TEST(reg.render().find("contract=\"old\"") == std::string::npos);
+  BOOST_TEST(reg.render().find("swarm_round_last{contract=\"mnist\"} 4\n") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -45,6 +45,6 @@ BOOST_AUTO_TEST_CASE(the_configuration_is_validated) {
   BOOST_TEST(!cfg.validate());
   cfg.heartbeat_interval_ms = 0;
   BOOST_TEST(static_cast<bool>(cfg.validate()));
-  cfg.max_envelope_bytes = swarm::wire::max_envelope_bytes + 1;
+  cfg.max_envelope_bytes = swarm::wire::max_round_envelope_bytes + 1;
   BOOST_TEST(!cfg.validate());
 }

@@ -2,6 +2,30 @@
 
 namespace swarm::api {
 
+namespace {
+
+status add_round_families(metrics_registry& registry, sn_metrics& result) {
+  auto committed = registry.add_gauge("swarm_rounds_committed",
+                                      "Committed merge rounds this SN knows of.", {"contract"});
+  if (!committed)
+    return committed.error();
+  result.rounds_committed = *committed;
+  auto last = registry.add_gauge("swarm_round_last", "Highest committed merge round.",
+                                 {"contract"});
+  if (!last)
+    return last.error();
+  result.round_last = *last;
+  auto participants = registry.add_gauge("swarm_round_participants",
+                                         "Participants of the highest committed merge round.",
+                                         {"contract"});
+  if (!participants)
+    return participants.error();
+  result.round_participants = *participants;
+  return status::ok();
+}
+
+} // namespace
+
 expected<sn_metrics> sn_metrics::add_to(metrics_registry& registry) {
   sn_metrics result;
   auto members = registry.add_gauge("swarm_members",
@@ -43,7 +67,28 @@ expected<sn_metrics> sn_metrics::add_to(metrics_registry& registry) {
   if (!refutations)
     return refutations.error();
   result.refutations = &(*refutations)->get();
+  if (auto st = add_round_families(registry, result); !st)
+    return st.error();
   return result;
+}
+
+void sn_metrics::set_round_metrics(const round_table& table) {
+  auto has_rounds = [&](const label_values& values) {
+    auto i = values.empty() ? table.end() : table.find(values.front());
+    return i != table.end() && !i->second.empty();
+  };
+  for (auto* fam : {rounds_committed, round_last, round_participants})
+    for (const auto& values : fam->label_sets())
+      if (!has_rounds(values))
+        fam->remove(values);
+  for (const auto& [contract, rounds] : table) {
+    if (rounds.empty())
+      continue;
+    rounds_committed->with({contract}).set(static_cast<double>(rounds.size()));
+    round_last->with({contract}).set(static_cast<double>(rounds.back().round));
+    round_participants->with({contract})
+      .set(static_cast<double>(rounds.back().participants.size()));
+  }
 }
 
 } // namespace swarm::api

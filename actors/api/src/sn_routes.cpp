@@ -15,9 +15,14 @@ status add_sn_routes(router& routes, std::shared_ptr<api_provider> provider) {
                   [provider](const request&) { return response::json(to_json(provider->nodes())); });
   if (!st)
     return st;
-  return routes.get("/metrics", [provider](const request&) {
+  st = routes.get("/metrics", [provider](const request&) {
     return response::text(provider->metrics_text(), std::string(prometheus_content_type));
   });
+  if (!st)
+    return st;
+  if (auto rounds = std::dynamic_pointer_cast<round_provider>(provider))
+    return add_round_routes(routes, std::move(rounds));
+  return status::ok();
 }
 
 } // namespace swarm::api

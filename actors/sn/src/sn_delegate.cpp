@@ -64,7 +64,8 @@ void sn_delegate::on_start(transport::node_context& ctx) {
   last_save_ms_ = started_ms_;
   last_refresh_ms_ = started_ms_;
   write_own_record();
-  logger()->info("{} {} (uuid {}) listening on {}", opts_.sentinel ? "SENTINEL" : "SN",
+  logger()->info("{} {} (uuid {}) listening on {}",
+                 opts_.sentinel ? "SENTINEL" : to_string(opts_.type),
                  ctx.name(), identity_.uuid.to_string(), ctx.address());
   if (!opts_.seeds.empty())
     logger()->info("joining the overlay through {}", opts_.seeds.front());
@@ -82,7 +83,14 @@ void sn_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
     if (!opts_.seeds.empty())
       logger()->info("joined the overlay: {} live members", swim_->live_count());
   }
-  if (!swim_->leaving() && now_ms - last_refresh_ms_ >= opts_.refresh_interval_ms) {
+  bool unparented = false;
+  if (opts_.type == node_type::sl) {
+    // An SL names its SN as parent once the state says who that SN is.
+    auto own = opts_.state.nodes().get(identity_.uuid.to_string());
+    unparented = own && own->parent.is_nil() && !parent_sn().is_nil();
+  }
+  if (!swim_->leaving()
+      && (unparented || now_ms - last_refresh_ms_ >= opts_.refresh_interval_ms)) {
     last_refresh_ms_ = now_ms;
     write_own_record();
   }

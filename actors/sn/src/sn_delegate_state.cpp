@@ -1,5 +1,6 @@
 // The sn_delegate's state side: the node registry, anti-entropy, the
-// snapshot for the API, and turning SWIM's output into envelopes.
+// snapshot for the API (the round records' part is in sn_rounds.cpp), and
+// turning SWIM's output into envelopes.
 
 #include <chrono>
 
@@ -99,10 +100,15 @@ void sn_delegate::on_swim_event(const membership_event& ev) {
 
 void sn_delegate::write_own_record() {
   node_record self;
-  self.type = opts_.sentinel ? node_type::sentinel : node_type::sn;
+  self.type = opts_.sentinel ? node_type::sentinel : opts_.type;
   self.host = opts_.host;
-  self.p2p_port = opts_.p2p_port;
-  self.api_port = opts_.api_port;
+  if (is_sn(self.type)) {
+    self.p2p_port = opts_.p2p_port;
+    self.api_port = opts_.api_port;
+  } else {
+    self.fs_port = opts_.fs_port;
+    self.parent = parent_sn();
+  }
   self.name = identity_.name;
   self.uuid = identity_.uuid;
   self.status = node_status::active;
@@ -118,7 +124,7 @@ void sn_delegate::write_own_record() {
 void sn_delegate::mark_member(const std::string& name, node_status status) {
   std::vector<node_record> hits;
   opts_.state.nodes().for_each([&](const node_record& x) {
-    if (is_sn(x.type) && x.name == name && x.status != status)
+    if ((is_sn(x.type) || x.type == node_type::sl) && x.name == name && x.status != status)
       hits.push_back(x);
   });
   for (auto& x : hits) {
@@ -127,6 +133,18 @@ void sn_delegate::mark_member(const std::string& name, node_status status) {
     if (entry)
       outbox_.push_back(state_update{std::string{node_record::map_name}, *entry});
   }
+}
+
+node_uuid sn_delegate::parent_sn() const {
+  // The SN this node joined through: the seed's address names it.
+  node_uuid result;
+  if (opts_.seeds.empty())
+    return result;
+  opts_.state.nodes().for_each([&](const node_record& x) {
+    if (is_sn(x.type) && x.host + ":" + std::to_string(x.p2p_port) == opts_.seeds.front())
+      result = x.uuid;
+  });
+  return result;
 }
 
 std::vector<peer> sn_delegate::live_members() const {
@@ -256,6 +274,7 @@ void sn_delegate::publish() {
   std::vector<api::node_view> nodes;
   opts_.state.nodes().for_each([&](const node_record& x) { nodes.push_back(to_view(x)); });
   provider_->publish(std::move(health), std::move(nodes));
+  rounds_.refresh(opts_.state, *provider_);
 }
 
 } // namespace swarm::sn

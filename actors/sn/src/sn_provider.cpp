@@ -19,6 +19,13 @@ void sn_provider::publish(api::health_info health, std::vector<api::node_view> n
   nodes_ = std::move(nodes);
 }
 
+void sn_provider::publish_rounds(std::shared_ptr<const api::round_table> table) {
+  // Metrics first: they are lock-free for scrapes and need no snapshot lock.
+  metrics_.set_round_metrics(*table);
+  std::lock_guard guard{mutex_};
+  rounds_ = std::move(table);
+}
+
 api::health_info sn_provider::health() {
   std::lock_guard guard{mutex_};
   return health_;
@@ -31,6 +38,11 @@ std::vector<api::node_view> sn_provider::nodes() {
 
 std::string sn_provider::metrics_text() {
   return registry_.render();
+}
+
+std::shared_ptr<const api::round_table> sn_provider::rounds() {
+  std::lock_guard guard{mutex_};
+  return rounds_;
 }
 
 } // namespace swarm::sn

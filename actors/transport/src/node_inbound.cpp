@@ -41,10 +41,15 @@ void node_actor::on_wire(std::string& bytes) {
     return;
   // Size before anything else (decode_envelope checks it too, but here the
   // log line can say who sent it).
-  if (bytes.size() > setup_.cfg.max_envelope_bytes)
+  // Only a proven peer may send model-sized envelopes (an SL node raises
+  // the limit); a stranger gets the small one.
+  auto limit = peer.hs->verified()
+                 ? setup_.cfg.max_envelope_bytes
+                 : std::min(setup_.cfg.max_envelope_bytes, wire::max_envelope_bytes);
+  if (bytes.size() > limit)
     return reject(peer, "oversized message: " + std::to_string(bytes.size())
-                          + " bytes, at most " + std::to_string(setup_.cfg.max_envelope_bytes));
-  auto env = wire::decode_envelope(bytes, setup_.cfg.max_envelope_bytes);
+                          + " bytes, at most " + std::to_string(limit));
+  auto env = wire::decode_envelope(bytes, limit);
   if (!env) {
     // A peer that cannot even get the handshake right is not one of ours.
     if (!peer.hs->verified())

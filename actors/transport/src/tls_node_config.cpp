@@ -56,9 +56,9 @@ status tls_node_config::validate() const {
     return make_error(errc::invalid_config,
                       "connection_timeout_ms must exceed two heartbeat intervals, or a quiet"
                       " but healthy connection gets closed");
-  if (max_envelope_bytes == 0 || max_envelope_bytes > wire::max_envelope_bytes)
+  if (max_envelope_bytes == 0 || max_envelope_bytes > wire::max_round_envelope_bytes)
     return make_error(errc::invalid_config, "max_envelope_bytes must be 1.."
-                                              + std::to_string(wire::max_envelope_bytes));
+                                              + std::to_string(wire::max_round_envelope_bytes));
   if (max_queued_envelopes == 0)
     return make_error(errc::invalid_config, "max_queued_envelopes must be positive");
   return status::ok();

@@ -1,7 +1,9 @@
 // mnist-ml: the C++ counterpart of HPE's examples/mnist/model/mnist_tf.py.
 // Reads its settings from the environment as the seed's tasks pass them,
 // trains the seed's MLP on MNIST, evaluates it on the 10,000 test images and
-// saves it to SCRATCH_DIR/mnist.safetensors.
+// saves it to SCRATCH_DIR/mnist.safetensors. Alone with SWARM_LOOPBACK=True;
+// otherwise in a swarm, through the SwarmCallback and the SL whose channel
+// SWARM_SL_CHANNEL names.
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +16,7 @@
 
 #include "progress.hpp"
 #include "settings.hpp"
+#include "swarm_mode.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/ml/mnist.hpp"
 #include "swarm/ml/safetensors.hpp"
@@ -110,13 +113,30 @@ int train_and_save(const settings& cfg, const ml::dataset& train,
                    const ml::dataset& test) {
   ml::mlp model{cfg.seed};
   ml::trainer_config tcfg;
-  tcfg.seed = cfg.seed;
+  tcfg.seed = trainer_seed(cfg);
   ml::trainer trainer{model, tcfg};
   size_t steps = (train.size() + tcfg.batch_size - 1) / tcfg.batch_size;
   keras_progress progress{trainer, test, cfg.max_epochs, steps};
-  auto fit = trainer.fit(train, static_cast<size_t>(cfg.max_epochs), &progress);
+  // Swarm mode: the SwarmCallback runs after the progress display.
+  ml::dataset slice;
+  std::unique_ptr<swarm::callback::swarm_callback> swarm_cb;
+  std::optional<callback_chain> chain;
+  if (!cfg.loopback) {
+    slice = validation_slice(test);
+    auto made = make_swarm_callback(cfg, model, trainer, slice);
+    if (!made)
+      return fail(made.error());
+    swarm_cb = std::move(*made);
+    chain.emplace(progress, *swarm_cb);
+  }
+  ml::training_callback* callbacks = chain ? static_cast<ml::training_callback*>(&*chain)
+                                           : &progress;
+  auto fit = trainer.fit(train, static_cast<size_t>(cfg.max_epochs), callbacks);
   if (!fit)
     return fail(fit.error());
+  if (swarm_cb && swarm_cb->last_error())
+    return fail(swarm::make_error(swarm_cb->last_error()->code,
+                                  "the swarm failed: " + swarm_cb->last_error()->message));
   auto eval = trainer.evaluate(test);
   if (!eval)
     return fail(eval.error());
@@ -134,6 +154,9 @@ int train_and_save(const settings& cfg, const ml::dataset& train,
   logger()->info("Starting inference on the test data ...");
   std::printf("Test loss: %.6f\nTest accuracy: %.4f\n", eval->loss, eval->accuracy);
   std::fflush(stdout);
+  if (swarm_cb)
+    if (auto st = print_swarm_report(*swarm_cb, model, path, fit->seconds); !st)
+      return fail(st.error());
   return 0;
 }
 
@@ -151,14 +174,22 @@ int main() {
     return 2;
   }
   if (!cfg->loopback) {
-    logger()->error("joining a swarm needs an SL node, which this build does not "
-                    "have yet; set SWARM_LOOPBACK=True to train alone");
-    return 2;
+    if (auto st = check_swarm_settings(*cfg); !st) {
+      logger()->error("invalid environment: {}", st.error().message);
+      return 2;
+    }
   }
   logger()->info("DATA_DIR={} MODEL_DIR={} SCRATCH_DIR={} MAX_EPOCHS={} MIN_PEERS={} "
-                 "SWARM_LOOPBACK=True",
+                 "SWARM_LOOPBACK={}",
                  cfg->data_dir.string(), cfg->model_dir.string(),
-                 cfg->scratch_dir.string(), cfg->max_epochs, cfg->min_peers);
+                 cfg->scratch_dir.string(), cfg->max_epochs, cfg->min_peers,
+                 cfg->loopback ? "True" : "False");
+  if (!cfg->loopback)
+    logger()->info("SYNC_FREQUENCY={} NODE_WEIGHTAGE={} MERGE_METHOD={} "
+                   "CHECKIN_MODEL_ON_TRAIN_END={} TRAINING_CONTRACT={} NODE_NAME={}",
+                   cfg->sync_frequency, cfg->node_weightage, cfg->merge_method,
+                   cfg->checkin_model_on_train_end, cfg->training_contract,
+                   cfg->node_name);
   auto train = load(*cfg, ml::mnist_split::train);
   if (!train)
     return fail(train.error());

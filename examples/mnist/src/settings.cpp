@@ -83,6 +83,30 @@ status read_shard(const env_lookup& getenv, settings& out) {
   return status::ok();
 }
 
+/// Returns the variable's value, or `fallback` when unset or empty.
+std::string read_text(const env_lookup& getenv, const char* name, std::string fallback) {
+  const char* raw = getenv(name);
+  return raw == nullptr || *raw == '\0' ? fallback : std::string{raw};
+}
+
+/// Reads the SwarmCallback parameters; the callback validates the names.
+status read_swarm(const env_lookup& getenv, settings& out) {
+  auto frequency = read_int(getenv, "SYNC_FREQUENCY", out.sync_frequency, 1, 1'000'000'000);
+  if (!frequency)
+    return frequency.error();
+  auto weightage = read_int(getenv, "NODE_WEIGHTAGE", out.node_weightage, 1, 100);
+  if (!weightage)
+    return weightage.error();
+  out.sync_frequency = static_cast<int>(*frequency);
+  out.node_weightage = static_cast<int>(*weightage);
+  out.merge_method = read_text(getenv, "MERGE_METHOD", out.merge_method);
+  out.checkin_model_on_train_end =
+    read_text(getenv, "CHECKIN_MODEL_ON_TRAIN_END", out.checkin_model_on_train_end);
+  out.training_contract = read_text(getenv, "TRAINING_CONTRACT", out.training_contract);
+  out.node_name = read_text(getenv, "NODE_NAME", {});
+  return status::ok();
+}
+
 } // namespace
 
 expected<bool> parse_bool(const std::string& name, const std::string& value) {
@@ -114,6 +138,10 @@ expected<settings> read_settings(const env_lookup& getenv,
   if (!peers)
     return peers.error();
   result.min_peers = static_cast<int>(*peers);
+  const char* raw_peers = getenv("MIN_PEERS");
+  result.min_peers_set = raw_peers != nullptr && *raw_peers != '\0';
+  if (auto st = read_swarm(getenv, result); !st)
+    return st.error();
   if (const char* raw = getenv("SWARM_LOOPBACK"); raw != nullptr) {
     auto loopback = parse_bool("SWARM_LOOPBACK", raw);
     if (!loopback)

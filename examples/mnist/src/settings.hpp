@@ -33,8 +33,23 @@ struct settings {
   int max_epochs = 5;
   /// MIN_PEERS: the smallest swarm to merge with.
   int min_peers = 2;
+  /// Whether MIN_PEERS was set: swarm mode requires it.
+  bool min_peers_set = false;
   /// SWARM_LOOPBACK: train alone, without a swarm.
   bool loopback = false;
+  /// SYNC_FREQUENCY: batches between two syncs (the seed's 128).
+  int sync_frequency = 128;
+  /// NODE_WEIGHTAGE: this node's weight in the merge, 1 to 100.
+  int node_weightage = 1;
+  /// MERGE_METHOD: mean, coordmedian, geomedian, ... (checked by the
+  /// callback's validation).
+  std::string merge_method = "mean";
+  /// CHECKIN_MODEL_ON_TRAIN_END: inactive, snapshot or active.
+  std::string checkin_model_on_train_end = "snapshot";
+  /// TRAINING_CONTRACT: the contract the node trains under.
+  std::string training_contract = "defaultbb.cqdb.sml.hpe";
+  /// NODE_NAME: this node's label; also varies its training seed.
+  std::string node_name;
   /// SWARM_SEED: seed of every random choice.
   uint64_t seed = 1;
   /// DATA_SPLIT: full, iid or skew.

@@ -49,7 +49,33 @@ inline constexpr size_t max_swim_updates = 4096;
 /// Most member records in one push-pull.
 inline constexpr size_t max_push_pull_members = 100'000;
 
+/// Most tensors in one ModelBundle. Real models have hundreds (a large
+/// transformer a few thousand); the bound keeps a hostile bundle from
+/// costing a metadata allocation per element.
+inline constexpr size_t max_tensors = 4096;
+
+/// Most dimensions of one tensor (NumPy allows 64; models use at most 5).
+inline constexpr size_t max_tensor_rank = 8;
+
+/// Longest tensor name. Longer than node names: framework names such as
+/// "model.layers.31.self_attn.q_proj.lora_A.default.weight" nest deeply.
+inline constexpr size_t max_tensor_name_bytes = 1024;
+
+/// Largest ModelBundle.data (all tensors' bytes): 1 GiB, a 268M-parameter
+/// float32 model. Bigger models need chunked transfer, not a bigger limit.
+inline constexpr size_t max_model_bytes = size_t{1} << 30;
+
 static_assert(max_name_bytes < max_address_bytes);
 static_assert(max_certificate_pem_bytes < max_envelope_bytes);
+
+/// Most participants a round message lists (a contract's SL count).
+inline constexpr size_t max_round_participants = 4096;
+
+/// Longest training-contract name (HPE's trainingContract).
+inline constexpr size_t max_contract_bytes = 255;
+
+/// Largest envelope between SLs: a model of `max_model_bytes` plus its
+/// framing (the SL node raises its transport limit to this).
+inline constexpr size_t max_round_envelope_bytes = max_model_bytes + (size_t{1} << 20);
 
 } // namespace swarm::wire

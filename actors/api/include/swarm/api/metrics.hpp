@@ -185,6 +185,24 @@ public:
     return *slot;
   }
 
+  /// Drops the metric for `values`, so a label set that no longer exists
+  /// (e.g. a contract whose rounds were deleted) stops being exported.
+  /// Invalidates references to that metric; returns whether it existed.
+  bool remove(const label_values& values) {
+    std::lock_guard guard{mutex_};
+    return children_.erase(values) > 0;
+  }
+
+  /// Returns the label sets that currently have a metric, sorted.
+  std::vector<label_values> label_sets() const {
+    std::lock_guard guard{mutex_};
+    std::vector<label_values> result;
+    result.reserve(children_.size());
+    for (const auto& [values, metric] : children_)
+      result.push_back(values);
+    return result;
+  }
+
   /// Returns the metric of a family without labels.
   Metric& get() {
     return with({});

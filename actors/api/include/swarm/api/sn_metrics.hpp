@@ -3,6 +3,7 @@
 #include <array>
 
 #include "swarm/api/metrics.hpp"
+#include "swarm/api/round_provider.hpp"
 
 namespace swarm::api {
 
@@ -20,6 +21,12 @@ inline constexpr std::array<double, 12> probe_rtt_buckets_s
 ///     swarm_probe_rtt_seconds                          histogram
 ///     swarm_suspicions_total                           counter
 ///     swarm_refutations_total                          counter
+///     swarm_rounds_committed{contract="..."}           gauge
+///     swarm_round_last{contract="..."}                 gauge
+///     swarm_round_participants{contract="..."}         gauge
+///
+/// The round families have one series per contract with committed rounds
+/// (none before the first), kept in step by `set_round_metrics`.
 struct sn_metrics {
   /// Members by state, as this SN sees them.
   gauge* members_alive = nullptr;
@@ -43,10 +50,20 @@ struct sn_metrics {
   counter* suspicions = nullptr;
   /// Times this SN refuted a suspicion about itself.
   counter* refutations = nullptr;
+  /// Committed rounds this SN knows of, by contract.
+  family<gauge>* rounds_committed = nullptr;
+  /// Highest committed round, by contract.
+  family<gauge>* round_last = nullptr;
+  /// Participants of the highest committed round, by contract.
+  family<gauge>* round_participants = nullptr;
 
   /// Registers every family in `registry` and creates every label set, so
   /// all series read 0 from the first scrape. Fails if a name is taken.
   static expected<sn_metrics> add_to(metrics_registry& registry);
+
+  /// Sets the round families from `table`: one series per contract with
+  /// rounds, and none for contracts that have no rounds any more.
+  void set_round_metrics(const round_table& table);
 };
 
 } // namespace swarm::api

@@ -15,6 +15,7 @@
 #include "swarm/membership/state_sync.hpp"
 #include "swarm/membership/swim.hpp"
 #include "swarm/sn/sn_provider.hpp"
+#include "swarm/sn/sn_rounds.hpp"
 #include "swarm/transport/node_delegate.hpp"
 
 namespace swarm::sn {
@@ -23,6 +24,12 @@ namespace swarm::sn {
 struct sn_options {
   /// Whether this SN bootstraps the overlay (HPE's `--sentinel`).
   bool sentinel = false;
+  /// The kind of node this delegate registers: an SN (the sentinel flag
+  /// picks SENTINEL) or an SL, which joins the overlay through its SN to
+  /// share the replicated state.
+  membership::node_type type = membership::node_type::sn;
+  /// SL file-server port (`--sl-fs-port`), for an SL's node record.
+  uint16_t fs_port = 0;
   /// Host this SN is reachable at (HPE's `--host-ip`), for its node record.
   std::string host;
   /// Peer-to-peer port (`--sn-p2p-port`), for its node record.
@@ -49,9 +56,9 @@ struct sn_options {
   size_t push_fanout = 3;
 };
 
-/// The SN's protocol logic: SWIM membership and the replicated node registry
-/// over a `tls_node`. All callbacks run on the node's thread; only
-/// `provider()` is shared with other threads.
+/// The SN's protocol logic: SWIM membership and the replicated state (node
+/// registry, round records) over a `tls_node`. All callbacks run on the
+/// node's thread; only `provider()` is shared with other threads.
 class sn_delegate : public transport::node_delegate {
 public:
   /// Creates a delegate; nothing happens before `on_start`.
@@ -80,6 +87,20 @@ public:
   /// Returns whether a seed answered (always true for the sentinel).
   bool joined() const noexcept;
 
+  /// Returns the replicated state (node thread only).
+  membership::swarm_state& state() noexcept {
+    return opts_.state;
+  }
+
+  /// Queues a local change of the state for gossip (node thread only).
+  void share(membership::state_update update) {
+    outbox_.push_back(std::move(update));
+  }
+
+  /// Returns the names and addresses of the members SWIM considers alive or
+  /// suspect, this node excluded (node thread only).
+  std::vector<membership::peer> live_members() const;
+
   void on_start(transport::node_context& ctx) override;
   void on_tick(transport::node_context& ctx, int64_t now_ms) override;
   void on_message(transport::node_context& ctx, const std::string& from,
@@ -92,6 +113,7 @@ private:
   void flush_swim(transport::node_context& ctx);
   void on_swim_event(const membership::membership_event& ev);
   void write_own_record();
+  membership::node_uuid parent_sn() const;
   void mark_member(const std::string& name, membership::node_status status);
   void push_updates(transport::node_context& ctx);
   void start_anti_entropy(transport::node_context& ctx);
@@ -100,7 +122,6 @@ private:
   void send_state(transport::node_context& ctx, const membership::peer& to, bool reply,
                   const membership::state_summary* summary,
                   const std::vector<membership::state_update>& updates);
-  std::vector<membership::peer> live_members() const;
   void save();
   void publish();
 
@@ -110,6 +131,8 @@ private:
   membership::node_identity identity_;
   std::optional<membership::swim> swim_;
   membership::prng rng_;
+  // Republishes the round records when they change.
+  round_publisher rounds_;
   // Local changes not yet pushed to peers.
   std::vector<membership::state_update> outbox_;
   int64_t started_ms_ = 0;

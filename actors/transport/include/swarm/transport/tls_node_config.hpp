@@ -79,8 +79,10 @@ struct tls_node_config {
   /// Default: 30000.
   int64_t identity_recheck_interval_ms = 30000;
 
-  /// Largest envelope accepted from or sent to a peer. Default:
-  /// wire::max_envelope_bytes.
+  /// Largest envelope accepted from or sent to a verified peer, at most
+  /// wire::max_round_envelope_bytes (SL nodes carry models); a peer that has
+  /// not proved its name is held to wire::max_envelope_bytes regardless.
+  /// Default: wire::max_envelope_bytes.
   size_t max_envelope_bytes = wire::max_envelope_bytes;
 
   /// Envelopes held per address while dialing and handshaking; more are

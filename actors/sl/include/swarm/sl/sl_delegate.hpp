@@ -1,0 +1,153 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "swarm/merge/round_coordinator.hpp"
+#include "swarm/mlsl/channel.hpp"
+#include "swarm/sn/sn_delegate.hpp"
+#include "swarm/transport/node_delegate.hpp"
+#include "swarm/wire/round_convert.hpp"
+
+/// The SL (learning node): merge rounds with the other SLs of a training
+/// contract, on behalf of one ML (DESIGN.md, A merge round).
+namespace swarm::sl {
+
+/// How an SL runs; the launcher fills it from HPE's flags and environment.
+struct sl_options {
+  /// Overlay membership through the SN (type SL, seeds = the SN's p2p
+  /// address, data directory, state).
+  sn::sn_options overlay;
+  /// Round tunables from the environment (SL_* variables); `min_peers` and
+  /// the merge method come from the ML's session.
+  merge::round_config rounds;
+  /// How long the SL keeps serving its peers after the final round (they
+  /// may still need its catch-up answers) before it reports `finished`.
+  int64_t linger_after_final_ms = 3'000;
+};
+
+/// Where an ML session stands.
+enum class session_phase : uint8_t {
+  /// No ML has opened a session yet.
+  idle,
+  /// The ML trains; no request is pending.
+  training,
+  /// A SyncRequest waits for its round.
+  syncing,
+  /// A LossRequest with a merged model waits for the ML's answer.
+  loss_pending,
+  /// The ML finished its epochs (CloseSession) and waits for the final round.
+  closing,
+  /// The session ended (final model delivered, killed, or failed).
+  ended,
+};
+
+/// The SL's delegate: the SN overlay logic (SWIM, replicated state) plus
+/// the merge rounds and the ML session. All callbacks run on the node's
+/// thread; the launcher feeds ML frames in with `on_ml_frame` through
+/// `tls_node::post`.
+class sl_delegate : public transport::node_delegate {
+public:
+  /// Creates a delegate; nothing happens before `on_start`.
+  explicit sl_delegate(sl_options opts);
+
+  /// Connects the ML's channel (its SL end); frames from it arrive through
+  /// `on_ml_frame`. Node thread only.
+  void attach_ml(std::shared_ptr<mlsl::ml_channel> channel);
+
+  /// Handles one message from the ML. Node thread only.
+  void on_ml_frame(transport::node_context& ctx, const mlsl::frame& f);
+
+  /// The ML's channel broke or the ML exited: ends the session. Node thread.
+  void on_ml_gone(transport::node_context& ctx, const std::string& why);
+
+  /// Returns where the session stands.
+  session_phase phase() const noexcept {
+    return phase_;
+  }
+
+  /// Returns whether the session ended and the linger time after the final
+  /// round passed (the launcher then stops the node).
+  bool finished(int64_t now_ms) const noexcept;
+
+  /// Returns the error that ended the session, if one did.
+  const std::optional<std::string>& failure() const noexcept {
+    return failure_;
+  }
+
+  /// Returns the overlay part (for `leave`, `start_error`).
+  sn::sn_delegate& overlay() noexcept {
+    return overlay_;
+  }
+
+  void on_start(transport::node_context& ctx) override;
+  void on_tick(transport::node_context& ctx, int64_t now_ms) override;
+  void on_message(transport::node_context& ctx, const std::string& from,
+                  const wire::Envelope& env) override;
+  void on_peer_down(transport::node_context& ctx, const std::string& name) override;
+  void on_dial_failed(transport::node_context& ctx, const std::string& address,
+                      const swarm::error& reason) override;
+  void on_stop(transport::node_context& ctx) override;
+
+private:
+  // sl_delegate.cpp: peers of the contract, round messages.
+  void on_round(transport::node_context& ctx, const std::string& from,
+                const wire::RoundMessage& msg);
+  void enroll(transport::node_context& ctx, int64_t now_ms);
+  void update_peers(int64_t now_ms);
+  void flush(transport::node_context& ctx);
+  std::string address_of(const std::string& name) const;
+
+  // sl_session.cpp: the ML protocol.
+  void open_session(transport::node_context& ctx, const mlsl::frame& f);
+  void sync_request(transport::node_context& ctx, const mlsl::frame& f, bool close);
+  void loss_response(transport::node_context& ctx, const mlsl::frame& f);
+  void on_round_event(transport::node_context& ctx, const merge::round_event& ev);
+  void deliver(const merge::round_event& ev);
+  void finish_sync(bool final);
+  void fail_session(const std::string& why, int code);
+  void lose_ml(const std::string& why);
+  uint32_t next_interval(float loss);
+
+  // sl_records.cpp: the round record a leader writes.
+  void write_record(const merge::round_event& ev);
+
+  sl_options opts_;
+  sn::sn_delegate overlay_;
+  std::shared_ptr<mlsl::ml_channel> ml_;
+  std::optional<merge::round_coordinator> coord_;
+  wire::round_encoder encoder_;
+  std::string contract_;
+  std::string merge_method_ = "mean";
+  merge::train_end_mode end_mode_ = merge::train_end_mode::snapshot;
+  std::set<std::string> contract_peers_;
+  std::set<std::string> peers_given_;
+  int64_t last_enroll_ms_ = -1'000'000;
+  session_phase phase_ = session_phase::idle;
+  std::optional<std::string> failure_;
+  uint64_t session_id_ = 0;
+  uint64_t sync_seq_ = 0;
+  uint64_t loss_seq_ = 0;
+  uint32_t sync_interval_ = 0;
+  uint32_t current_interval_ = 0;
+  bool adaptive_ = false;
+  float best_loss_ = 0.0f;
+  bool has_best_loss_ = false;
+  uint32_t node_weightage_ = 1;
+  merge::checkin_info last_info_;
+  // The round event whose model the ML is loading (loss_pending).
+  std::optional<merge::round_event> delivering_;
+  bool delivering_for_close_ = false;
+  // A newer commit that arrived while the ML was loading the previous one.
+  std::optional<merge::round_event> delivering_queue_;
+  // The final round, if it committed while the ML was not waiting.
+  std::optional<merge::round_event> final_event_;
+  std::optional<int64_t> ended_ms_;
+  int64_t now_ms_ = 0;
+};
+
+} // namespace swarm::sl

@@ -1,0 +1,161 @@
+// The SL's network side: overlay membership (delegated to the SN logic),
+// finding the SLs of the training contract, and carrying round messages.
+
+#include "swarm/sl/sl_delegate.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "swarm/common/log.hpp"
+#include "swarm/wire/round_convert.hpp"
+
+namespace swarm::sl {
+
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+  static auto result = log::get("swarm.SL");
+  return result;
+}
+
+// How often an SL announces its contract to SLs it has not heard from.
+constexpr int64_t enroll_interval_ms = 1'000;
+
+} // namespace
+
+sl_delegate::sl_delegate(sl_options opts)
+  : opts_(std::move(opts)), overlay_([this] {
+      auto o = std::move(opts_.overlay);
+      o.type = membership::node_type::sl;
+      return o;
+    }()) {
+}
+
+void sl_delegate::attach_ml(std::shared_ptr<mlsl::ml_channel> channel) {
+  ml_ = std::move(channel);
+}
+
+bool sl_delegate::finished(int64_t now_ms) const noexcept {
+  if (phase_ != session_phase::ended || !ended_ms_)
+    return false;
+  // A failed session has nothing to serve; a finished one lingers so that
+  // peers that missed the final commit can still catch up from it.
+  return failure_ || now_ms - *ended_ms_ >= opts_.linger_after_final_ms;
+}
+
+void sl_delegate::on_start(transport::node_context& ctx) {
+  now_ms_ = ctx.now_ms();
+  overlay_.on_start(ctx);
+}
+
+void sl_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
+  now_ms_ = now_ms;
+  overlay_.on_tick(ctx, now_ms);
+  if (!coord_)
+    return;
+  enroll(ctx, now_ms);
+  update_peers(now_ms);
+  coord_->tick(now_ms);
+  flush(ctx);
+}
+
+void sl_delegate::on_message(transport::node_context& ctx, const std::string& from,
+                             const wire::Envelope& env) {
+  now_ms_ = ctx.now_ms();
+  if (env.has_round())
+    on_round(ctx, from, env.round());
+  else
+    overlay_.on_message(ctx, from, env);
+}
+
+void sl_delegate::on_peer_down(transport::node_context& ctx, const std::string& name) {
+  // SWIM decides who is dead; a dropped connection alone is redialed.
+  overlay_.on_peer_down(ctx, name);
+}
+
+void sl_delegate::on_dial_failed(transport::node_context& ctx, const std::string& address,
+                                 const swarm::error& reason) {
+  overlay_.on_dial_failed(ctx, address, reason);
+}
+
+void sl_delegate::on_stop(transport::node_context& ctx) {
+  overlay_.on_stop(ctx);
+}
+
+void sl_delegate::on_round(transport::node_context& ctx, const std::string& from,
+                           const wire::RoundMessage& msg) {
+  if (!coord_ || msg.contract() != contract_) {
+    // Not (yet) training this contract: nothing to say.
+    return;
+  }
+  if (msg.has_enroll()) {
+    bool fresh = contract_peers_.insert(from).second;
+    if (fresh)
+      logger()->info("SL {} trains contract {} too", from, contract_);
+    if (!msg.enroll().reply())
+      ctx.send(from, address_of(from), wire::make_enroll_envelope(contract_, true));
+    update_peers(ctx.now_ms());
+    flush(ctx);
+    return;
+  }
+  contract_peers_.insert(from);
+  auto decoded = wire::round_from_wire(msg, from);
+  if (!decoded) {
+    logger()->warn("dropped a round message from {}: {}", from, decoded.error().message);
+    return;
+  }
+  coord_->step(from, *decoded, ctx.now_ms());
+  flush(ctx);
+}
+
+void sl_delegate::enroll(transport::node_context& ctx, int64_t now_ms) {
+  if (now_ms - last_enroll_ms_ < enroll_interval_ms)
+    return;
+  last_enroll_ms_ = now_ms;
+  std::set<std::string> sls;
+  overlay_.state().nodes().for_each([&](const membership::node_record& x) {
+    if (x.type == membership::node_type::sl && x.status == membership::node_status::active)
+      sls.insert(x.name);
+  });
+  for (const auto& member : overlay_.live_members())
+    if (sls.contains(member.name) && !contract_peers_.contains(member.name))
+      ctx.send(member.name, member.address, wire::make_enroll_envelope(contract_, false));
+}
+
+void sl_delegate::update_peers(int64_t now_ms) {
+  std::set<std::string> live;
+  for (const auto& member : overlay_.live_members())
+    if (contract_peers_.contains(member.name))
+      live.insert(member.name);
+  if (live == peers_given_)
+    return;
+  for (const auto& x : peers_given_)
+    if (!live.contains(x))
+      logger()->info("SL {} of contract {} is gone", x, contract_);
+  peers_given_ = live;
+  coord_->set_peers(live, now_ms);
+}
+
+std::string sl_delegate::address_of(const std::string& name) const {
+  for (const auto& member : overlay_.live_members())
+    if (member.name == name)
+      return member.address;
+  return {};
+}
+
+void sl_delegate::flush(transport::node_context& ctx) {
+  auto ready = coord_->take_ready();
+  for (auto& out : ready.messages) {
+    auto env = encoder_.encode(contract_, out.msg);
+    logger()->debug("-> {} {} (round {})", out.to, merge::kind_name(out.msg),
+                    coord_->committed_round() + 1);
+    ctx.send(out.to, address_of(out.to), std::move(env));
+  }
+  for (const auto& ev : ready.events)
+    on_round_event(ctx, ev);
+  if (!ready.events.empty()) {
+    // Handling events may have produced messages (e.g. a standing check-in).
+    flush(ctx);
+  }
+}
+
+} // namespace swarm::sl

@@ -1,0 +1,222 @@
+#include "cmd_sl.hpp"
+
+#include <cstdlib>
+#include <future>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+
+#include "child_process.hpp"
+#include "ml_link.hpp"
+#include "stop_signals.hpp"
+#include "swarm/common/log.hpp"
+#include "swarm/membership/state_file.hpp"
+#include "swarm/mlsl/frame.hpp"
+#include "swarm/sl/sl_delegate.hpp"
+#include "swarm/transport/tls_node.hpp"
+#include "swarm/wire/limits.hpp"
+
+namespace swarm::launcher {
+
+namespace {
+
+struct sl_args {
+  std::string host_ip;
+  std::string sn_ip;
+  uint16_t sn_p2p_port = 30303;
+  uint16_t sn_api_port = 30304;
+  uint16_t sl_fs_port = 30305;
+  std::string key;
+  std::string cert;
+  std::string capath;
+  std::string cacert;
+  std::string data_dir = "sl-data";
+  std::string ml_channel;
+  std::string ml_cmd;
+  std::string ml_w;
+  std::vector<std::string> ml_e;
+  int ml_connect_timeout_s = 300;
+};
+
+[[noreturn]] void fail(const std::string& what, int code = 1) {
+  std::cerr << "swarm sl: " << what << '\n';
+  throw CLI::RuntimeError(code);
+}
+
+sl::sl_options options_of(const sl_args& args) {
+  sl::sl_options opts;
+  auto& o = opts.overlay;
+  o.type = membership::node_type::sl;
+  o.host = args.host_ip;
+  o.fs_port = args.sl_fs_port;
+  o.seeds.push_back(args.sn_ip + ":" + std::to_string(args.sn_p2p_port));
+  o.data_dir = args.data_dir;
+  std::random_device rd;
+  o.rng_seed = (uint64_t{rd()} << 32) | rd();
+  auto state = membership::load_state(o.data_dir);
+  if (!state)
+    fail(state.error().message);
+  o.state = std::move(*state);
+  auto env = [](const char* name) -> std::optional<std::string> {
+    if (const char* x = std::getenv(name))
+      return std::string{x};
+    return std::nullopt;
+  };
+  if (auto st = merge::apply_environment(opts.rounds, env); !st)
+    fail(st.error().message, 2);
+  return opts;
+}
+
+// What the node thread reports to the launcher's loop.
+struct sl_status {
+  bool finished = false;
+  bool ended = false;
+  std::optional<std::string> failure;
+};
+
+std::optional<sl_status> query(transport::tls_node& node,
+                               const std::shared_ptr<sl::sl_delegate>& delegate) {
+  auto promise = std::make_shared<std::promise<sl_status>>();
+  auto future = promise->get_future();
+  if (!node.post([promise, delegate](transport::node_context& ctx) {
+        promise->set_value(sl_status{delegate->finished(ctx.now_ms()),
+                                     delegate->phase() == sl::session_phase::ended,
+                                     delegate->failure()});
+      }))
+    return std::nullopt;
+  if (future.wait_for(std::chrono::seconds{5}) != std::future_status::ready)
+    return std::nullopt;
+  return future.get();
+}
+
+std::optional<child_process> start_ml(const sl_args& args, const std::filesystem::path& channel) {
+  if (args.ml_cmd.empty())
+    return std::nullopt;
+  std::vector<std::pair<std::string, std::string>> env;
+  for (const auto& x : args.ml_e) {
+    auto kv = parse_env_assignment(x);
+    if (!kv)
+      fail("--ml-e " + kv.error().message, 2);
+    env.push_back(*kv);
+  }
+  env.emplace_back(mlsl::channel_env_var, std::filesystem::absolute(channel).string());
+  auto child = child_process::start(args.ml_cmd, args.ml_w, env);
+  if (!child)
+    fail("cannot start --ml-cmd: " + child.error().message);
+  log::get("swarm.SL")->info("started the ML (pid {}): {}", child->pid(), args.ml_cmd);
+  return std::move(*child);
+}
+
+// Runs until the session is over, the ML died, or a stop signal came;
+// returns the exit code.
+int supervise(const sigset_t& sigs, transport::tls_node& node,
+              const std::shared_ptr<sl::sl_delegate>& delegate,
+              std::optional<child_process>& ml) {
+  auto log = log::get("swarm.SL");
+  std::optional<int> ml_status;
+  for (;;) {
+    if (stop_signalled(sigs, 200)) {
+      log->info("stop requested");
+      return ml ? ml->stop(5'000) != 0 : 0;
+    }
+    if (ml && !ml_status)
+      ml_status = ml->poll();
+    auto st = query(node, delegate);
+    if (!st) {
+      log->error("the SL node stopped unexpectedly");
+      return 1;
+    }
+    if (ml_status && !st->ended) {
+      log->error("the ML exited with status {} before its training was over", *ml_status);
+      return *ml_status != 0 ? *ml_status : 1;
+    }
+    if (st->failure && (!ml || ml_status))
+      return ml_status && *ml_status != 0 ? *ml_status : 1;
+    if (st->finished && (!ml || ml_status)) {
+      log->info("training finished{}", ml ? "; the ML exited with status "
+                                              + std::to_string(*ml_status)
+                                          : std::string{});
+      return ml_status.value_or(0);
+    }
+  }
+}
+
+void run_sl(const sl_args& args) {
+  if (args.capath.empty() && args.cacert.empty())
+    fail("--capath or --cacert is required", 2);
+  auto sigs = block_stop_signals();
+  auto opts = options_of(args);
+  std::filesystem::path channel = args.ml_channel.empty()
+                                    ? std::filesystem::path{args.data_dir} / "ml.sock"
+                                    : std::filesystem::path{args.ml_channel};
+  auto listener = mlsl::ml_listener::bind(channel);
+  if (!listener)
+    fail(listener.error().message);
+  auto delegate = std::make_shared<sl::sl_delegate>(std::move(opts));
+  transport::tls_node_config cfg;
+  cfg.identity.key = args.key;
+  cfg.identity.cert = args.cert;
+  cfg.identity.capath = args.capath;
+  cfg.identity.cacert = args.cacert;
+  cfg.bind_host = args.host_ip;
+  cfg.port = args.sl_fs_port;
+  cfg.max_envelope_bytes = wire::max_round_envelope_bytes;
+  auto node = transport::tls_node::start(cfg, delegate);
+  if (!node)
+    fail(node.error().message);
+  if (delegate->overlay().start_error()) {
+    (*node)->stop();
+    fail(delegate->overlay().start_error()->message);
+  }
+  log::get("swarm.SL")->info("SL file server on {}; ML channel {}", (*node)->address(),
+                             channel.string());
+  int code = 0;
+  {
+    auto ml = start_ml(args, channel);
+    ml_link link{std::move(*listener), args.ml_connect_timeout_s * 1000, **node, delegate};
+    code = supervise(sigs, **node, delegate, ml);
+  }
+  (*node)->post([delegate](transport::node_context& ctx) { delegate->overlay().leave(ctx); });
+  // Give the departure a few gossip rounds before the node goes away.
+  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  (*node)->post([](transport::node_context& ctx) { ctx.request_stop(); });
+  (void) (*node)->wait();
+  if (code != 0)
+    throw CLI::RuntimeError(code);
+}
+
+} // namespace
+
+void add_sl_command(CLI::App& app) {
+  auto args = std::make_shared<sl_args>();
+  auto* cmd = app.add_subcommand("sl", "Run a Swarm Learning node (HPE's run-sl)");
+  cmd->add_option("--host-ip", args->host_ip, "IP address this SL listens on and announces")
+    ->required();
+  cmd->add_option("--sn-ip", args->sn_ip, "The SN this SL registers with")->required();
+  cmd->add_option("--sn-p2p-port", args->sn_p2p_port, "The SN's peer-to-peer port (30303)");
+  cmd->add_option("--sn-api-port", args->sn_api_port,
+                  "The SN's API port (accepted for HPE compatibility; 30304)");
+  cmd->add_option("--sl-fs-port", args->sl_fs_port, "Port of the SL file server (30305)");
+  cmd->add_option("--key", args->key, "Private key (PEM)")->required();
+  cmd->add_option("--cert", args->cert, "Certificate (PEM)")->required();
+  auto* capath = cmd->add_option("--capath", args->capath, "Directory of trusted CA certificates");
+  auto* cacert = cmd->add_option("--cacert", args->cacert, "Bundle of trusted CA certificates");
+  capath->excludes(cacert);
+  cmd->add_option("--data-dir", args->data_dir,
+                  "Where the SL keeps its identity, state and ML channel (default sl-data)");
+  cmd->add_option("--ml-channel", args->ml_channel,
+                  "Socket the ML connects to (default <data-dir>/ml.sock; given to the ML as "
+                  "SWARM_SL_CHANNEL)");
+  cmd->add_option("--ml-cmd", args->ml_cmd, "Run this ML program as the SL's child (a shell "
+                                            "command line)");
+  cmd->add_option("--ml-w", args->ml_w, "Working directory of the ML program");
+  cmd->add_option("--ml-e", args->ml_e, "KEY=VALUE for the ML's environment (repeatable)");
+  cmd->add_option("--ml-connect-timeout", args->ml_connect_timeout_s,
+                  "Seconds to wait for the ML to open its channel (default 300)");
+  cmd->callback([args] { run_sl(*args); });
+}
+
+} // namespace swarm::launcher

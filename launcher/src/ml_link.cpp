@@ -1,0 +1,62 @@
+#include "ml_link.hpp"
+
+#include <chrono>
+
+namespace swarm::launcher {
+
+namespace {
+
+// Reads wake up this often to notice a shutdown (a blocked recv cannot be
+// interrupted portably by closing the socket from another thread).
+constexpr int poll_ms = 250;
+
+} // namespace
+
+ml_link::ml_link(mlsl::ml_listener listener, int accept_timeout_ms, transport::tls_node& node,
+                 std::shared_ptr<sl::sl_delegate> delegate)
+  : listener_(std::move(listener)), node_(node), delegate_(std::move(delegate)) {
+  thread_ = std::thread{[this, accept_timeout_ms] { run(accept_timeout_ms); }};
+}
+
+ml_link::~ml_link() {
+  stopping_ = true;
+  if (thread_.joinable())
+    thread_.join();
+}
+
+void ml_link::run(int accept_timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{accept_timeout_ms};
+  std::shared_ptr<mlsl::ml_channel> channel;
+  while (!stopping_ && !channel) {
+    auto accepted = listener_.accept(poll_ms);
+    if (accepted) {
+      channel = std::make_shared<mlsl::ml_channel>(std::move(*accepted));
+    } else if (std::chrono::steady_clock::now() >= deadline) {
+      auto why = "no ML connected to " + listener_.path().string() + " within "
+                 + std::to_string(accept_timeout_ms / 1000) + " s";
+      node_.post([d = delegate_, why](transport::node_context& ctx) { d->on_ml_gone(ctx, why); });
+      return;
+    }
+  }
+  if (!channel)
+    return;
+  node_.post([d = delegate_, channel](transport::node_context&) { d->attach_ml(channel); });
+  while (!stopping_) {
+    auto f = channel->receive(poll_ms);
+    if (f) {
+      auto shared = std::make_shared<mlsl::frame>(std::move(*f));
+      if (!node_.post([d = delegate_, shared](transport::node_context& ctx) {
+            d->on_ml_frame(ctx, *shared);
+          }))
+        return;
+      continue;
+    }
+    if (channel->last_failure() == mlsl::failure::timeout)
+      continue;
+    auto why = f.error().message;
+    node_.post([d = delegate_, why](transport::node_context& ctx) { d->on_ml_gone(ctx, why); });
+    return;
+  }
+}
+
+} // namespace swarm::launcher

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "swarm/common/error.hpp"
+#include "swarm/merge/strategy.hpp"
+
+namespace swarm::merge {
+
+/// Tunables of a merge round. Defaults are ours where HPE's hurt (leader
+/// failover: 5 s instead of 600 s) and HPE's otherwise.
+struct round_config {
+  /// Check-ins a round needs (HPE's minPeers), the merging node included.
+  uint32_t min_peers = 1;
+  /// After `min_peers` checked in, how long the leader waits for the rest
+  /// of the contract (HPE's SL_WAIT_FOR_FULL_QUORUM_SECONDS, 30 s).
+  int64_t full_quorum_wait_ms = 30'000;
+  /// Silence after which a leader counts as dead or stalled and the next
+  /// term starts (HPE's SL_LEADER_FAILURE_BASE_TIMEOUT; HPE: 600 s).
+  int64_t leader_timeout_ms = 5'000;
+  /// How often a leader tells the round it is alive.
+  int64_t heartbeat_interval_ms = 1'000;
+  /// How long a leader waits for the participants' models before merging
+  /// those it has (if at least `min_peers`).
+  int64_t exchange_timeout_ms = 10'000;
+  /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
+  bool eligible = true;
+  /// How the leader merges.
+  merge_options merge;
+};
+
+/// Reads HPE's environment names into `cfg`: SL_WAIT_FOR_FULL_QUORUM_SECONDS,
+/// SL_LEADER_FAILURE_BASE_TIMEOUT (seconds), SL_MAKE_ME_ADMIN
+/// (True/False), through `getenv` (injectable for tests). Errors name the
+/// variable and the bad value.
+status apply_environment(round_config& cfg,
+                         const std::function<std::optional<std::string>(const char*)>& getenv);
+
+} // namespace swarm::merge

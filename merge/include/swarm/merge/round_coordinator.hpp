@@ -1,0 +1,280 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "swarm/merge/round_config.hpp"
+#include "swarm/merge/round_messages.hpp"
+
+namespace swarm::merge {
+
+/// What a node that finished its epochs contributes while it waits for the
+/// others (HPE's checkinModelOnTrainEnd).
+enum class train_end_mode : uint8_t {
+  /// Present in every round, but with weight 0.
+  inactive = 1,
+  /// Its parameters as of the moment it finished (HPE's default).
+  snapshot = 2,
+  /// The latest merged model.
+  active = 3,
+};
+
+/// Parses "inactive", "snapshot" or "active" (case-insensitive).
+std::optional<train_end_mode> parse_train_end_mode(std::string_view text) noexcept;
+
+/// A message for one peer.
+struct outgoing_message {
+  /// The peer's node name.
+  std::string to;
+  /// The message.
+  round_message msg;
+};
+
+/// What happened, for the driver (the SL) to act on.
+struct round_event {
+  /// Kinds of events.
+  enum kind_t : uint8_t {
+    /// A round committed (or this node caught up to one): apply `model`.
+    committed,
+    /// The leader refused this node's model (`reason` says why).
+    refused,
+  };
+  kind_t kind = committed;
+  /// The committed round.
+  uint64_t round = 0;
+  /// Term of the leader that committed it.
+  uint64_t term = 0;
+  /// That leader's name.
+  std::string leader;
+  /// Digest of the merged model.
+  sha256_digest digest{};
+  /// The merged model.
+  model_ptr model;
+  /// Who took part, with what they checked in.
+  std::vector<participant> participants;
+  /// Whether this is the final model of the training.
+  bool final = false;
+  /// Whether this node led the round (it then writes the round record).
+  bool led_by_me = false;
+  /// Whether this node reached the round through catch-up (it did not take
+  /// part: a straggler, a late joiner, or a lost message).
+  bool caught_up = false;
+  /// Why the model was refused (`refused` only).
+  std::string reason;
+};
+
+/// Output of the machine since the last `take_ready`.
+struct round_ready {
+  /// Messages to send, in order.
+  std::vector<outgoing_message> messages;
+  /// Events, in order.
+  std::vector<round_event> events;
+};
+
+/// Counters for metrics and tests.
+struct round_stats {
+  uint64_t rounds_committed = 0;
+  uint64_t rounds_led = 0;
+  uint64_t catch_ups = 0;
+  uint64_t term_bumps = 0;
+  uint64_t refusals_sent = 0;
+};
+
+/// One SL's side of the merge rounds of one training contract: check-in,
+/// quorum, leader election with terms, exchange, merge, commit, catch-up.
+/// A pure state machine in the shape of etcd's raft: messages and ticks in
+/// (`step`, `tick`), messages and events out (`take_ready`); no sockets,
+/// threads or clocks, so the simulator drives it with simulated time.
+///
+/// Safety: each round is a single-decree Paxos instance. Round r's
+/// electorate is the participant set of committed round r-1; a leader of
+/// (r, t) needs votes from a majority of it (in term 0 a check-in is a vote
+/// for the default leader: the first eligible participant of round r-1 by
+/// name, a function of the committed value alone), and a proposal
+/// commits once a majority of the electorate and at least `min_peers`
+/// nodes accepted it. Voters hand a new leader what they accepted,
+/// and it re-proposes that, so a round never commits two different models.
+/// Round 1 has no previous round: its electorate is every node seen so far
+/// (it never shrinks), which is safe when all nodes know the whole contract
+/// (`set_peers`) before the first check-in; nodes with different views can
+/// each elect a term-0 leader of round 1, and both may get the same models.
+/// Acceptor state lives in memory only: a node that restarts must use a new
+/// `self` (e.g. its name plus a boot id), or it may vote again with
+/// amnesia and a round can commit twice. Liveness needs a live majority of
+/// the electorate: if few nodes took part in the last round and most of
+/// them die, no round commits again (dead names are never voted out).
+class round_coordinator {
+public:
+  /// Creates the machine of node `self`.
+  round_coordinator(std::string self, round_config cfg, int64_t now_ms);
+
+  /// Sets the live peers of the contract (other SLs; from membership).
+  /// Dropping a peer forgets its check-in for the open round.
+  void set_peers(const std::set<std::string>& live_peers, int64_t now_ms);
+
+  /// The ML reached a sync point with `model`: check in for the open round.
+  /// Ignored while this node already waits in a round.
+  void check_in(const checkin_info& info, model_ptr model, int64_t now_ms);
+
+  /// The ML finished its epochs: from now on this node checks in to every
+  /// round the others open, per `mode` (`snapshot` contributes `model`),
+  /// until a final round commits. Checks in at once with `info.done` set.
+  void finish(train_end_mode mode, checkin_info info, model_ptr model, int64_t now_ms);
+
+  /// Handles a message from peer `from`.
+  void step(const std::string& from, const round_message& msg, int64_t now_ms);
+
+  /// Advances timers: quorum wait, leader timeout, exchange timeout,
+  /// heartbeats and retransmissions.
+  void tick(int64_t now_ms);
+
+  /// Returns and clears the pending messages and events.
+  round_ready take_ready();
+
+  /// Returns the last committed round (0: none yet).
+  uint64_t committed_round() const noexcept {
+    return committed_.round;
+  }
+
+  /// Returns the last committed model (null before the first commit).
+  const model_ptr& committed_model() const noexcept {
+    return committed_.model;
+  }
+
+  /// Returns the digest of the last committed model.
+  const sha256_digest& committed_digest() const noexcept {
+    return committed_.digest;
+  }
+
+  /// Returns whether the final round committed.
+  bool training_over() const noexcept {
+    return committed_.final;
+  }
+
+  /// Returns whether this node has checked in and waits for a commit.
+  bool waiting() const noexcept {
+    return checked_in_;
+  }
+
+  /// Returns the term of the open round.
+  uint64_t term() const noexcept {
+    return term_;
+  }
+
+  /// Returns whether this node leads the open round.
+  bool leading() const noexcept {
+    return lead_ && lead_->phase != leader_state::collecting;
+  }
+
+  /// Returns this node's name.
+  const std::string& self() const noexcept {
+    return self_;
+  }
+
+  /// Returns the counters.
+  const round_stats& stats() const noexcept {
+    return stats_;
+  }
+
+private:
+  struct committed_state {
+    uint64_t round = 0;
+    uint64_t term = 0;
+    std::string leader;
+    sha256_digest digest{};
+    model_ptr model;
+    std::vector<participant> participants;
+    bool final = false;
+  };
+
+  struct accepted_state {
+    uint64_t term = 0;
+    sha256_digest digest{};
+    model_ptr model;
+    std::vector<participant> participants;
+    bool final = false;
+  };
+
+  struct leader_state {
+    enum phase_t : uint8_t { collecting, exchanging, proposing } phase = collecting;
+    std::set<std::string> votes;
+    std::optional<accepted_state> recovered;
+    std::vector<std::string> members;
+    std::map<std::string, std::pair<checkin_info, model_ptr>> models;
+    std::optional<accepted_state> proposal;
+    std::set<std::string> acks;
+    int64_t phase_started_ms = 0;
+    int64_t last_heartbeat_ms = 0;
+    int64_t last_resend_ms = 0;
+  };
+
+  // round_coordinator.cpp
+  void on_checkin(const std::string& from, const checkin_msg& m, int64_t now_ms);
+  void on_model_request(const std::string& from, const model_request_msg& m, int64_t now_ms);
+  void on_proposal(const std::string& from, const proposal_msg& m, int64_t now_ms);
+  void on_commit(const std::string& from, const commit_msg& m);
+  void on_catch_up(const std::string& from, const catch_up_msg& m);
+  void on_refusal(const std::string& from, const refusal_msg& m);
+  bool route_by_round(const std::string& from, uint64_t round);
+  void commit(committed_state next, bool led_by_me, bool caught_up);
+  void standing_check_in(int64_t now_ms);
+  void send(const std::string& to, round_message msg);
+  void broadcast(const round_message& msg);
+
+  // round_election.cpp
+  std::set<std::string> electorate() const;
+  std::vector<std::string> audience() const;
+  std::optional<std::string> candidate(uint64_t term) const;
+  bool has_majority(const std::set<std::string>& voters) const;
+  void adopt_term(uint64_t term, int64_t now_ms);
+  void bump_term(int64_t now_ms);
+  void on_vote_request(const std::string& from, const vote_request_msg& m, int64_t now_ms);
+  void on_vote(const std::string& from, const vote_msg& m, int64_t now_ms);
+  void try_lead(int64_t now_ms);
+
+  // round_leader.cpp
+  void start_exchange(int64_t now_ms);
+  void on_model_reply(const std::string& from, const model_reply_msg& m, int64_t now_ms);
+  void try_merge(int64_t now_ms, bool timed_out);
+  void propose(accepted_state proposal, int64_t now_ms);
+  void on_accepted(const std::string& from, const accepted_msg& m);
+  void leader_tick(int64_t now_ms);
+  void maybe_commit();
+  void abdicate(int64_t now_ms);
+
+  std::string self_;
+  round_config cfg_;
+  round_stats stats_;
+  std::set<std::string> live_peers_;
+  // Every peer ever reported or heard from: round 1's electorate. It only
+  // grows, so a node that loses sight of others during round 1 (a crash, a
+  // partition) cannot count a smaller majority of its own.
+  std::set<std::string> seen_;
+  // Peers known to have finished their epochs (from check-ins and committed
+  // participants; a finished node stays finished until the final round).
+  std::set<std::string> done_peers_;
+  committed_state committed_;
+  // The open round (committed_.round + 1).
+  uint64_t term_ = 0;
+  std::string voted_for_;
+  std::map<std::string, std::pair<checkin_info, uint64_t>> checkins_;
+  bool checked_in_ = false;
+  checkin_info my_info_;
+  model_ptr my_model_;
+  std::optional<accepted_state> accepted_;
+  std::optional<leader_state> lead_;
+  std::optional<int64_t> quorum_since_ms_;
+  int64_t last_leader_sign_ms_ = 0;
+  int64_t last_resend_ms_ = 0;
+  // After `finish`.
+  std::optional<train_end_mode> end_mode_;
+  checkin_info end_info_;
+  model_ptr end_model_;
+  round_ready ready_;
+};
+
+} // namespace swarm::merge

@@ -1,0 +1,287 @@
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "kernels_impl.hpp"
+#include "sort_lanes_impl.hpp"
+#include "strategy_impl.hpp"
+
+// Coordinate-wise strategies: the weighted median and the trimmed mean.
+// Both sort, per coordinate, the n contributions' values: a block of
+// coordinates is transposed into n rows, sorted side by side with a sorting
+// network (sort_lanes_impl.hpp) and reduced row by row. When the
+// weights differ, a second set of rows carries each value's weight through
+// the sort. Weights travel as float (relative error 6e-8; integer weights
+// below 2^24 are exact): a float payload costs the network half of what a
+// double one would, and a per-row lookup by index would be a gather.
+//
+// The weighted median. Sort the values with their weights; the median is
+// the smallest value v whose cumulative weight reaches half the total, W/2.
+// When the cumulative weight at v equals W/2 exactly, the median is the
+// midpoint of v and the next value, so that equal weights and an even n
+// give the usual mean of the two middle values. Cumulative weights are
+// summed in double in sorted order, and W in the contributions' order;
+// integer weights make the tie exact. Midpoints are computed in double and
+// rounded once to float.
+//
+// Non-finite values are detected on the rows while they are in L1; only
+// then are the inputs scanned for the exact error (first_non_finite_input),
+// which spares a separate validation pass over every input.
+
+namespace swarm::merge::detail {
+
+namespace {
+
+/// Writes the midpoints of `Lanes` pairs (a multiple of 16), or where
+/// `select` is given, the midpoint where it is non-zero and `a` elsewhere.
+/// In vectors: GCC unrolls the plain loops and then leaves them scalar.
+template <size_t Lanes>
+void select_midpoints(const float* a, const float* b, const int32_t* select,
+                      float* out) noexcept {
+  static_assert(Lanes % row_lanes == 0);
+  for (size_t l = 0; l < Lanes; l += row_lanes) {
+    row16 x;
+    row16 y;
+    std::memcpy(&x, a + l, sizeof(x));
+    std::memcpy(&y, b + l, sizeof(y));
+    auto mid = midpoints(x, y);
+    if (select != nullptr) {
+      row16_bits which;
+      std::memcpy(&which, select + l, sizeof(which));
+      mid = which != 0 ? mid : x;
+    }
+    std::memcpy(out + l, &mid, sizeof(mid));
+  }
+}
+
+/// The weighted median of sorted rows of `Lanes` values.
+struct median_reducer {
+  size_t n;
+  /// Half the total weight (unused when the weights are equal).
+  double half;
+  bool weighted;
+
+  template <size_t Lanes>
+  void reduce(const float* rows, const float* weights, float* out) const noexcept {
+    if (weighted)
+      weighted_median<Lanes>(rows, weights, out);
+    else
+      middle<Lanes>(rows, out);
+  }
+
+  /// Equal weights: the middle row, or the midpoint of the two middle rows.
+  template <size_t Lanes>
+  void middle(const float* rows, float* out) const noexcept {
+    const float* hi = rows + (n / 2) * Lanes;
+    if (n % 2 == 1)
+      std::copy_n(hi, Lanes, out);
+    else
+      select_midpoints<Lanes>(hi - Lanes, hi, nullptr, out);
+  }
+
+  /// Cumulative weights increase down the rows, so the median's row is the
+  /// one where the cumulative weight first reaches `half`, and on a tie
+  /// (exactly `half`) the next row holds the value to average with. Both
+  /// are picked up in one branch-free sweep.
+  template <size_t Lanes>
+  void weighted_median(const float* rows, const float* weights, float* out) const noexcept {
+    double cum[Lanes] = {};
+    float lo[Lanes] = {};
+    float hi[Lanes] = {};
+    int32_t tie[Lanes] = {};
+    for (size_t k = 0; k < n; ++k) {
+      const float* vk = rows + k * Lanes;
+      const float* wk = weights + k * Lanes;
+      for (size_t l = 0; l < Lanes; ++l) {
+        double before = cum[l];
+        double c = before + static_cast<double>(wk[l]);
+        bool reaches = (before < half) & (c >= half); // `&`: no branch
+        lo[l] = reaches ? vk[l] : lo[l];
+        hi[l] = before == half ? vk[l] : hi[l];
+        tie[l] |= c == half ? 1 : 0;
+        cum[l] = c;
+      }
+    }
+    select_midpoints<Lanes>(lo, hi, tie, out);
+  }
+};
+
+/// The weighted mean of sorted rows [first, last).
+struct trimmed_reducer {
+  size_t first;
+  size_t last;
+  bool weighted;
+
+  template <size_t Lanes>
+  void reduce(const float* rows, const float* weights, float* out) const noexcept {
+    static_assert(Lanes % row_lanes == 0);
+    for (size_t l = 0; l < Lanes; l += row_lanes) {
+      wide_row sum = {};
+      wide_row total = {};
+      for (size_t k = first; k < last; ++k) {
+        row16 v;
+        row16 w = row16{} + 1.0f;
+        std::memcpy(&v, rows + k * Lanes + l, sizeof(v));
+        if (weighted)
+          std::memcpy(&w, weights + k * Lanes + l, sizeof(w));
+        auto wv = widen(v);
+        auto ww = widen(w);
+        sum.low += ww.low * wv.low;
+        sum.high += ww.high * wv.high;
+        total.low += ww.low;
+        total.high += ww.high;
+      }
+      auto mean = narrow({sum.low / total.low, sum.high / total.high});
+      std::memcpy(out + l, &mean, sizeof(mean));
+    }
+  }
+};
+
+/// The weights as the rows carry them; empty when they are all equal (the
+/// unweighted fast path).
+std::vector<float> row_weights(const merge_inputs& in) {
+  std::vector<float> result;
+  if (!in.equal_weights)
+    for (auto w : in.weights)
+      result.push_back(static_cast<float>(w));
+  return result;
+}
+
+/// Reports a non-finite value seen in a block, or returns the result.
+expected<tensor_bundle> finish(const merge_inputs& in, tensor_bundle result, bool non_finite) {
+  if (non_finite)
+    if (auto ok = first_non_finite_input(in); !ok)
+      return ok.error();
+  return result;
+}
+
+/// The runtime form: blocks of `lanes` coordinates in memory rows.
+template <class Reducer>
+expected<tensor_bundle> sort_in_memory(const merge_inputs& in, const std::vector<float>& weights,
+                                       const Reducer& reducer) {
+  auto n = in.size();
+  auto result = in.empty_output();
+  auto net = sorting_network(n);
+  std::vector<float> rows(n * lanes);
+  std::vector<float> payload(n * lanes);
+  float* pay = weights.empty() ? nullptr : payload.data();
+  float out[lanes];
+  bool non_finite = false;
+  for (size_t base = 0; base < in.count; base += lanes) {
+    auto len = std::min(lanes, in.count - base);
+    for (size_t k = 0; k < n; ++k) {
+      float* row = rows.data() + k * lanes;
+      std::memcpy(row, in.values[k] + base, len * sizeof(float));
+      std::fill(row + len, row + lanes, 0.0f);
+      non_finite = non_finite || any_non_finite(row, lanes);
+      if (pay != nullptr)
+        std::fill_n(pay + k * lanes, lanes, weights[k]);
+    }
+    sort_lanes(net, rows.data(), pay);
+    reducer.template reduce<lanes>(rows.data(), payload.data(), out);
+    result.values.insert(result.values.end(), out, out + len);
+  }
+  return finish(in, std::move(result), non_finite);
+}
+
+/// Coordinates per output chunk of the compile-time form: reduced into a
+/// small buffer and appended to the output in one go.
+constexpr size_t out_chunk = 4096;
+static_assert(out_chunk % row_lanes == 0);
+
+/// Loads 16 coordinates from `x` into a register row (zeros past `len`).
+inline row16 load_row(const float* x, size_t len) noexcept {
+  row16 row = {};
+  if (len == row_lanes)
+    std::memcpy(&row, x, sizeof(row)); // constant size: one vector load
+  else
+    std::memcpy(&row, x, len * sizeof(float));
+  return row;
+}
+
+/// Returns non-zero lanes where `row` holds NaN or Inf.
+inline row16_bits non_finite_lanes(row16 row) noexcept {
+  constexpr uint32_t exponent = 0x7f800000u;
+  row16_bits bits;
+  std::memcpy(&bits, &row, sizeof(bits));
+  return (bits & exponent) == exponent;
+}
+
+/// The compile-time form for N contributions: blocks of 16 coordinates in
+/// register rows.
+template <size_t N, class Reducer>
+expected<tensor_bundle> sort_in_registers(const merge_inputs& in,
+                                          const std::vector<float>& weights,
+                                          const Reducer& reducer) {
+  auto result = in.empty_output();
+  row16 values[N];
+  row16 payload[N] = {};
+  row16* pay = weights.empty() ? nullptr : payload;
+  alignas(64) float rows[N * row_lanes];
+  alignas(64) float weight_rows[N * row_lanes] = {};
+  std::vector<float> out(out_chunk);
+  row16_bits bad = {};
+  for (size_t chunk = 0; chunk < in.count; chunk += out_chunk) {
+    auto chunk_len = std::min(out_chunk, in.count - chunk);
+    for (size_t at = 0; at < chunk_len; at += row_lanes) {
+      auto len = std::min(row_lanes, chunk_len - at);
+      for (size_t k = 0; k < N; ++k) {
+        values[k] = load_row(in.values[k] + chunk + at, len);
+        bad |= non_finite_lanes(values[k]);
+        if (pay != nullptr)
+          payload[k] = row16{} + weights[k];
+      }
+      sort_rows<N>(values, pay);
+      std::memcpy(rows, values, sizeof(rows));
+      if (pay != nullptr)
+        std::memcpy(weight_rows, payload, sizeof(weight_rows));
+      // out_chunk is a multiple of row_lanes: room for a whole block.
+      reducer.template reduce<row_lanes>(rows, weight_rows, out.data() + at);
+    }
+    result.values.insert(result.values.end(), out.data(), out.data() + chunk_len);
+  }
+  bool non_finite = false;
+  for (size_t l = 0; l < row_lanes; ++l)
+    non_finite = non_finite || bad[l] != 0;
+  return finish(in, std::move(result), non_finite);
+}
+
+template <class Reducer, size_t... I>
+expected<tensor_bundle> sort_and_reduce(const merge_inputs& in, const Reducer& reducer,
+                                        std::index_sequence<I...>) {
+  using form = expected<tensor_bundle> (*)(const merge_inputs&, const std::vector<float>&,
+                                           const Reducer&);
+  static constexpr form in_registers[] = {&sort_in_registers<I + 1, Reducer>...};
+  auto weights = row_weights(in);
+  if (in.size() <= sizeof...(I))
+    return in_registers[in.size() - 1](in, weights, reducer);
+  return sort_in_memory(in, weights, reducer);
+}
+
+/// Sorts every coordinate's values (with their weights when they differ)
+/// and reduces them with `reducer`.
+template <class Reducer>
+expected<tensor_bundle> sort_and_reduce(const merge_inputs& in, const Reducer& reducer) {
+  return sort_and_reduce(in, reducer, std::make_index_sequence<max_fixed_rows>{});
+}
+
+} // namespace
+
+expected<tensor_bundle> merge_coordmedian(const merge_inputs& in) {
+  double total = 0;
+  for (auto w : in.weights)
+    total += static_cast<float>(w);
+  return sort_and_reduce(in, median_reducer{in.size(), total / 2, !in.equal_weights});
+}
+
+expected<tensor_bundle> merge_trimmedmean(const merge_inputs& in, double trim_fraction) {
+  auto n = in.size();
+  // The epsilon keeps products such as 0.29 * 100 = 28.999999999999996
+  // from dropping one value fewer than the fraction says.
+  auto trim = static_cast<size_t>(std::floor(trim_fraction * static_cast<double>(n) + 1e-9));
+  if (2 * trim >= n)
+    trim = (n - 1) / 2;
+  return sort_and_reduce(in, trimmed_reducer{trim, n - trim, !in.equal_weights});
+}
+
+} // namespace swarm::merge::detail

@@ -1,0 +1,183 @@
+// The leader's side of a round: collect the participants' models, merge,
+// propose, commit once enough acceptors took the proposal.
+
+#include <algorithm>
+
+#include "swarm/merge/round_coordinator.hpp"
+
+namespace swarm::merge {
+
+void round_coordinator::start_exchange(int64_t now_ms) {
+  if (committed_.model) {
+    // A leader whose own model no longer fits the swarm must not lead it.
+    if (auto st = check_same_layout(*committed_.model, *my_model_, self_); !st) {
+      round_event ev;
+      ev.kind = round_event::refused;
+      ev.round = committed_.round + 1;
+      ev.leader = self_;
+      ev.reason = st.error().message;
+      ready_.events.push_back(std::move(ev));
+      lead_.reset();
+      checkins_.erase(self_);
+      checked_in_ = false;
+      return;
+    }
+  }
+  auto& lead = *lead_;
+  lead.phase = leader_state::exchanging;
+  lead.phase_started_ms = now_ms;
+  lead.last_resend_ms = now_ms;
+  lead.members.clear();
+  for (const auto& [name, _] : checkins_)
+    lead.members.push_back(name);
+  lead.models[self_] = {my_info_, my_model_};
+  for (const auto& name : lead.members)
+    if (name != self_)
+      send(name, model_request_msg{committed_.round + 1, term_});
+  try_merge(now_ms, false);
+}
+
+void round_coordinator::on_model_reply(const std::string& from, const model_reply_msg& m,
+                                       int64_t now_ms) {
+  if (!lead_ || lead_->phase != leader_state::exchanging || m.round != committed_.round + 1
+      || m.term != term_ || !m.model)
+    return;
+  auto& lead = *lead_;
+  auto member = std::find(lead.members.begin(), lead.members.end(), from);
+  if (member == lead.members.end())
+    return;
+  const auto& reference = committed_.model ? *committed_.model : *my_model_;
+  auto st = check_same_layout(reference, *m.model, from);
+  if (st)
+    st = check_finite(*m.model, from);
+  if (!st) {
+    ++stats_.refusals_sent;
+    send(from, refusal_msg{m.round, st.error().message});
+    lead.members.erase(member);
+    checkins_.erase(from);
+  } else {
+    lead.models[from] = {m.info, m.model};
+  }
+  try_merge(now_ms, false);
+}
+
+void round_coordinator::abdicate(int64_t now_ms) {
+  // Too few models arrived: forget the silent members' check-ins and wait
+  // for fresh ones (a live node repeats its check-in).
+  for (const auto& name : lead_->members)
+    if (!lead_->models.contains(name))
+      checkins_.erase(name);
+  lead_.reset();
+  if (checkins_.size() < cfg_.min_peers)
+    quorum_since_ms_.reset();
+  last_leader_sign_ms_ = now_ms;
+}
+
+void round_coordinator::try_merge(int64_t now_ms, bool timed_out) {
+  auto& lead = *lead_;
+  bool all = lead.models.size() == lead.members.size();
+  if (!all && !timed_out)
+    return;
+  if (lead.models.size() < cfg_.min_peers) {
+    if (timed_out)
+      abdicate(now_ms);
+    return;
+  }
+  std::vector<contribution> inputs;
+  accepted_state proposal;
+  bool all_done = true;
+  for (const auto& [name, entry] : lead.models) {
+    proposal.participants.push_back(participant{name, entry.first});
+    all_done = all_done && entry.first.done;
+    if (entry.first.weight > 0.0)
+      inputs.push_back(contribution{name, entry.first.weight, entry.second.get()});
+  }
+  if (inputs.empty()) {
+    // Everyone present is inactive: the model stays as it was.
+    proposal.model = committed_.model ? committed_.model : my_model_;
+  } else {
+    auto merged = merge_models(inputs, cfg_.merge);
+    if (!merged) {
+      abdicate(now_ms);
+      return;
+    }
+    proposal.model = std::make_shared<const tensor_bundle>(std::move(*merged));
+  }
+  auto everyone = audience();
+  bool nobody_else = std::all_of(everyone.begin(), everyone.end(), [&](const std::string& x) {
+    return lead.models.contains(x);
+  });
+  proposal.final = all_done && nobody_else;
+  proposal.term = term_;
+  proposal.digest = digest(*proposal.model);
+  propose(std::move(proposal), now_ms);
+}
+
+void round_coordinator::propose(accepted_state proposal, int64_t now_ms) {
+  proposal.term = term_;
+  auto& lead = *lead_;
+  lead.phase = leader_state::proposing;
+  lead.phase_started_ms = now_ms;
+  lead.last_resend_ms = now_ms;
+  lead.proposal = proposal;
+  lead.acks = {self_};
+  accepted_ = proposal;
+  broadcast(proposal_msg{committed_.round + 1, term_, proposal.digest, proposal.model,
+                         proposal.participants, proposal.final});
+  maybe_commit();
+}
+
+void round_coordinator::on_accepted(const std::string& from, const accepted_msg& m) {
+  if (!lead_ || lead_->phase != leader_state::proposing || m.round != committed_.round + 1
+      || m.term != term_ || m.digest != lead_->proposal->digest)
+    return;
+  lead_->acks.insert(from);
+  maybe_commit();
+}
+
+void round_coordinator::maybe_commit() {
+  auto& lead = *lead_;
+  const auto& p = *lead.proposal;
+  // min_peers nodes must hold the model, participants or not: a
+  // participant that died after sending its model can never accept, and
+  // every later leader must re-propose this very value (Paxos), so
+  // counting only participants could block the training for good.
+  size_t needed = std::min<size_t>(cfg_.min_peers, p.participants.size());
+  if (lead.acks.size() < needed || !has_majority(lead.acks))
+    return;
+  auto round = committed_.round + 1;
+  broadcast(commit_msg{round, term_, p.digest});
+  commit(committed_state{round, term_, self_, p.digest, p.model, p.participants, p.final}, true,
+         false);
+}
+
+void round_coordinator::leader_tick(int64_t now_ms) {
+  auto& lead = *lead_;
+  auto round = committed_.round + 1;
+  if (now_ms - lead.last_heartbeat_ms >= cfg_.heartbeat_interval_ms) {
+    lead.last_heartbeat_ms = now_ms;
+    broadcast(heartbeat_msg{round, term_});
+  }
+  bool resend = now_ms - lead.last_resend_ms >= cfg_.heartbeat_interval_ms;
+  if (resend)
+    lead.last_resend_ms = now_ms;
+  if (lead.phase == leader_state::collecting) {
+    // Votes may be lost; voters answer a repeated request alike.
+    if (resend && term_ > 0)
+      broadcast(vote_request_msg{round, term_});
+  } else if (lead.phase == leader_state::exchanging) {
+    if (resend)
+      for (const auto& name : lead.members)
+        if (!lead.models.contains(name))
+          send(name, model_request_msg{round, term_});
+    if (now_ms - lead.phase_started_ms >= cfg_.exchange_timeout_ms)
+      try_merge(now_ms, true);
+  } else if (lead.phase == leader_state::proposing && resend) {
+    const auto& p = *lead.proposal;
+    for (const auto& to : audience())
+      if (!lead.acks.contains(to))
+        send(to, proposal_msg{round, term_, p.digest, p.model, p.participants, p.final});
+  }
+}
+
+} // namespace swarm::merge

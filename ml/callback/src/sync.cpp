@@ -1,0 +1,160 @@
+// The sync exchange of swarm_callback: send the parameters, load and
+// evaluate each merged model the SL offers, until the SL ends the sync.
+
+#include <cstring>
+
+#include "swarm/callback/swarm_callback.hpp"
+#include "swarm/common/log.hpp"
+#include "swarm/wire/bundle_convert.hpp"
+
+namespace swarm::callback {
+
+namespace {
+
+/// How the SL is named in errors about the models it sends.
+constexpr const char* sl_peer = "SL";
+
+error protocol_error(const std::string& detail) {
+  return make_error(errc::parse_error, "ML<->SL protocol error: " + detail);
+}
+
+error sl_status_error(const mlsl::Status& st, const std::string& context) {
+  return make_error(errc::invalid_argument,
+                    "the SL reported an error " + context + " ("
+                      + mlsl::Status::Code_Name(st.code()) + "): " + st.message());
+}
+
+} // namespace
+
+void swarm_callback::timed_sync(mlsl::MessageType request, mlsl::MessageType response) {
+  auto start = std::chrono::steady_clock::now();
+  auto st = sync(request, response);
+  sync_time_ += std::chrono::steady_clock::now() - start;
+  if (!st)
+    stop(st.error());
+}
+
+status swarm_callback::sync(mlsl::MessageType request, mlsl::MessageType response) {
+  capture_parameters();
+  request_.set_session_id(session_id_);
+  request_.set_sync_seq_num(++seq_);
+  request_.set_node_weightage(static_cast<uint32_t>(params_.node_weightage));
+  request_.set_number_of_nodes(1);
+  request_.set_samples(samples_since_sync_);
+  request_.set_epochs_done(epochs_done_);
+  request_.set_total_epochs(static_cast<uint32_t>(params_.total_epochs));
+  wire::to_wire(local_, *request_.mutable_weights());
+  if (auto st = channel_->send(request, request_); !st)
+    return st;
+  batches_since_sync_ = 0;
+  samples_since_sync_ = 0;
+  // No timeout: a round may wait for minPeers as long as it takes. A dead SL
+  // still ends the wait, as the socket reports its end.
+  for (;;) {
+    auto f = channel_->receive();
+    if (!f)
+      return f.error();
+    if (f->type == mlsl::GET_LOSS_REQUEST) {
+      if (auto st = handle_loss_request(*f); !st)
+        return st;
+      continue;
+    }
+    if (f->type == response) {
+      mlsl::SyncResponse resp;
+      if (auto st = mlsl::parse_body(*f, resp); !st)
+        return st;
+      return finish_sync(resp, response);
+    }
+    if (f->type == mlsl::STATUS) {
+      mlsl::Status report;
+      if (auto st = mlsl::parse_body(*f, report); !st)
+        return st;
+      return sl_status_error(report, "during " + mlsl::type_name(request));
+    }
+    return protocol_error("unexpected " + mlsl::type_name(f->type) + " while waiting for "
+                          + mlsl::type_name(response));
+  }
+}
+
+status swarm_callback::finish_sync(const mlsl::SyncResponse& resp, mlsl::MessageType type) {
+  if (resp.session_id() != session_id_ || resp.sync_seq_num() != seq_)
+    return protocol_error(mlsl::type_name(type) + " for session "
+                          + std::to_string(resp.session_id()) + " sync "
+                          + std::to_string(resp.sync_seq_num()) + ", expected session "
+                          + std::to_string(session_id_) + " sync " + std::to_string(seq_));
+  if (resp.status().code() != mlsl::Status::STATUS_OK)
+    return sl_status_error(resp.status(), "in " + mlsl::type_name(type));
+  if (resp.next_sync_interval() > 0)
+    interval_ = resp.next_sync_interval();
+  if (type == mlsl::SYNC_RESPONSE)
+    ++rounds_;
+  if (resp.training_over() && !over_) {
+    over_ = true;
+    if (type == mlsl::SYNC_RESPONSE)
+      log::get("SwarmCallback")->info("The Swarm training is over: stopping local training");
+  }
+  return {};
+}
+
+status swarm_callback::handle_loss_request(const mlsl::frame& f) {
+  mlsl::LossRequest req;
+  if (auto st = mlsl::parse_body(f, req); !st)
+    return st;
+  if (req.session_id() != session_id_ || req.sync_seq_num() != seq_)
+    return protocol_error("GET_LOSS_REQUEST for session " + std::to_string(req.session_id())
+                          + " sync " + std::to_string(req.sync_seq_num())
+                          + ", expected session " + std::to_string(session_id_) + " sync "
+                          + std::to_string(seq_));
+  mlsl::LossResponse resp;
+  resp.set_session_id(session_id_);
+  resp.set_sync_seq_num(seq_);
+  resp.set_loss_seq_num(req.loss_seq_num());
+  resp.set_epochs_done(epochs_done_);
+  resp.set_total_epochs(static_cast<uint32_t>(params_.total_epochs));
+  auto loaded = load_merged(req.weights());
+  if (!loaded) {
+    // Tell the SL why before giving up, so its log names the cause too.
+    resp.mutable_status()->set_code(mlsl::Status::ERROR_IN_USER);
+    resp.mutable_status()->set_message(loaded.error().message);
+    (void) channel_->send(mlsl::GET_LOSS_RESPONSE, resp);
+    return loaded;
+  }
+  auto measured = evaluate_ ? evaluate_() : eval_result{};
+  resp.mutable_status()->set_code(mlsl::Status::STATUS_OK);
+  resp.set_loss(static_cast<float>(measured.loss));
+  resp.set_metric(static_cast<float>(measured.metric));
+  return channel_->send(mlsl::GET_LOSS_RESPONSE, resp);
+}
+
+status swarm_callback::load_merged(const wire::ModelBundle& weights) {
+  auto merged = wire::from_wire(weights, sl_peer);
+  if (!merged)
+    return merged.error();
+  if (auto st = merge::check_same_layout(local_, *merged, sl_peer); !st)
+    return make_error(st.error().code,
+                      "the merged model does not fit this model's parameters: "
+                        + st.error().message);
+  load_parameters(*merged);
+  // Kept (moved, not copied) in case the swarm ends while this node trains.
+  last_merged_ = std::move(*merged);
+  ++merged_loaded_;
+  return {};
+}
+
+void swarm_callback::capture_parameters() {
+  for (size_t i = 0; i < views_.size(); ++i) {
+    const auto& info = local_.tensors[i];
+    std::memcpy(local_.values.data() + info.offset, views_[i].data,
+                info.count() * sizeof(float));
+  }
+}
+
+void swarm_callback::load_parameters(const merge::tensor_bundle& x) {
+  // Same layout as local_ (checked), hence as the views.
+  for (size_t i = 0; i < views_.size(); ++i) {
+    const auto& info = x.tensors[i];
+    std::memcpy(views_[i].data, x.values.data() + info.offset, info.count() * sizeof(float));
+  }
+}
+
+} // namespace swarm::callback

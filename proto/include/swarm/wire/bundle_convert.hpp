@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "swarm/common/error.hpp"
+#include "swarm/merge/bundle.hpp"
+#include "swarm/model.pb.h"
+#include "swarm/wire/limits.hpp"
+
+namespace swarm::wire {
+
+/// Converts `x` to its wire form into `out` (reusing `out`'s buffers, so a
+/// caller that sends every round does not reallocate): one TensorMeta per
+/// tensor, the values as little-endian bytes back to back, and
+/// `sha256 = merge::digest(x)`. Does not check `x`; the receiver does.
+void to_wire(const merge::tensor_bundle& x, ModelBundle& out);
+
+/// Converts a bundle received from `peer` (named in every error), checking,
+/// in this order, before anything is trusted:
+/// - at most `max_tensors` tensors, names non-empty and at most
+///   `max_tensor_name_bytes`, rank at most `max_tensor_rank`
+///   (errc::invalid_argument);
+/// - dtype "F32" only (errc::invalid_argument naming the tensor);
+/// - every dimension positive and the element count free of overflow
+///   (errc::invalid_argument);
+/// - `data` at most `max_bytes` and exactly the tensors' bytes
+///   (errc::corrupt_data);
+/// - `merge::check_layout` (unique names);
+/// - `sha256` equal to the recomputed digest (errc::checksum_mismatch);
+/// - `merge::check_finite` (no NaN or infinity).
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view peer,
+                                         size_t max_bytes = max_model_bytes);
+
+} // namespace swarm::wire

@@ -1,0 +1,38 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "swarm/common/error.hpp"
+#include "swarm/merge/round_messages.hpp"
+#include "swarm/wire.pb.h"
+
+namespace swarm::wire {
+
+/// Converts merge-round messages to and from `Envelope.round`. Models are
+/// carried as `ModelBundle`s and verified (digest, layout, finiteness) on
+/// the way in; the sender's name goes into every error.
+class round_encoder {
+public:
+  /// Returns an envelope for `msg` in `contract`. Consecutive messages that
+  /// share a model (a broadcast proposal) reuse one encoding of it.
+  Envelope encode(std::string_view contract, const merge::round_message& msg);
+
+private:
+  const merge::tensor_bundle* cached_ = nullptr;
+  merge::model_ptr cached_owner_;
+  ModelBundle cached_bundle_;
+
+  const ModelBundle& bundle_of(const merge::model_ptr& model);
+};
+
+/// Returns an Enroll envelope: "I train `contract`".
+Envelope make_enroll_envelope(std::string_view contract, bool reply);
+
+/// Decodes the round message in `x` (not an Enroll), sent by `peer`.
+/// Rejects digests that are not 32 bytes, models that fail
+/// `from_wire(ModelBundle)`, and proposals whose model's digest differs
+/// from the digest they announce.
+expected<merge::round_message> round_from_wire(const RoundMessage& x, std::string_view peer);
+
+} // namespace swarm::wire

@@ -1,0 +1,118 @@
+#include "swarm/wire/bundle_convert.hpp"
+
+#include <bit>
+#include <cstring>
+#include <string>
+
+namespace swarm::wire {
+
+// The wire carries little-endian floats; copying them verbatim is only right
+// on a little-endian host. Every platform Swarm targets is one.
+static_assert(std::endian::native == std::endian::little,
+              "bundle_convert copies float bytes verbatim: add byte swapping");
+
+namespace {
+
+error refuse(errc code, std::string_view peer, std::string detail) {
+  // The same prefix merge::check_layout uses, so all refusals read alike.
+  return make_error(code, "peer '" + std::string{peer} + "': " + std::move(detail));
+}
+
+std::string tensor_named(std::string_view name) {
+  return "tensor '" + std::string{name} + "'";
+}
+
+/// Checks one TensorMeta and returns its element count.
+expected<size_t> check_meta(const TensorMeta& meta, size_t index, std::string_view peer,
+                            size_t max_elements) {
+  if (meta.name().empty())
+    return refuse(errc::invalid_argument, peer,
+                  "tensor #" + std::to_string(index) + " has an empty name");
+  if (meta.name().size() > max_tensor_name_bytes)
+    return refuse(errc::invalid_argument, peer,
+                  "tensor #" + std::to_string(index) + " name of "
+                    + std::to_string(meta.name().size()) + " bytes, at most "
+                    + std::to_string(max_tensor_name_bytes));
+  if (meta.dtype() != "F32")
+    return refuse(errc::invalid_argument, peer,
+                  tensor_named(meta.name()) + ": dtype '" + meta.dtype()
+                    + "' is not supported (only F32)");
+  if (static_cast<size_t>(meta.shape_size()) > max_tensor_rank)
+    return refuse(errc::invalid_argument, peer,
+                  tensor_named(meta.name()) + ": rank " + std::to_string(meta.shape_size())
+                    + ", at most " + std::to_string(max_tensor_rank));
+  size_t count = 1;
+  for (int64_t dim : meta.shape()) {
+    if (dim <= 0)
+      return refuse(errc::invalid_argument, peer,
+                    tensor_named(meta.name()) + ": dimension " + std::to_string(dim)
+                      + " is not positive");
+    // Bound by the element budget at each step, so the product never wraps.
+    if (static_cast<uint64_t>(dim) > max_elements / count)
+      return refuse(errc::invalid_argument, peer,
+                    tensor_named(meta.name()) + ": more elements than the limit of "
+                      + std::to_string(max_elements));
+    count *= static_cast<size_t>(dim);
+  }
+  return count;
+}
+
+} // namespace
+
+void to_wire(const merge::tensor_bundle& x, ModelBundle& out) {
+  out.Clear();
+  out.mutable_tensors()->Reserve(static_cast<int>(x.tensors.size()));
+  for (const auto& info : x.tensors) {
+    auto* meta = out.add_tensors();
+    meta->set_name(info.name);
+    meta->mutable_shape()->Add(info.shape.begin(), info.shape.end());
+    meta->set_dtype(std::string{merge::to_string(info.type)});
+  }
+  out.mutable_data()->assign(reinterpret_cast<const char*>(x.values.data()), x.size_bytes());
+  auto sum = merge::digest(x);
+  out.set_sha256(reinterpret_cast<const char*>(sum.data()), sum.size());
+}
+
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view peer,
+                                         size_t max_bytes) {
+  if (static_cast<size_t>(x.tensors_size()) > max_tensors)
+    return refuse(errc::invalid_argument, peer,
+                  std::to_string(x.tensors_size()) + " tensors, at most "
+                    + std::to_string(max_tensors));
+  if (x.data().size() > max_bytes)
+    return refuse(errc::corrupt_data, peer,
+                  "data of " + std::to_string(x.data().size()) + " bytes, at most "
+                    + std::to_string(max_bytes));
+  const size_t max_elements = max_bytes / sizeof(float);
+  merge::tensor_bundle result;
+  result.tensors.reserve(static_cast<size_t>(x.tensors_size()));
+  size_t total = 0;
+  for (int i = 0; i < x.tensors_size(); ++i) {
+    const auto& meta = x.tensors(i);
+    auto count = check_meta(meta, static_cast<size_t>(i), peer, max_elements - total);
+    if (!count)
+      return count.error();
+    result.tensors.push_back(merge::tensor_info{
+      meta.name(), {meta.shape().begin(), meta.shape().end()}, merge::dtype::f32, total});
+    total += *count;
+  }
+  if (x.data().size() != total * sizeof(float))
+    return refuse(errc::corrupt_data, peer,
+                  "data of " + std::to_string(x.data().size())
+                    + " bytes, but the tensors need " + std::to_string(total * sizeof(float)));
+  result.values.resize(total);
+  if (total > 0)
+    std::memcpy(result.values.data(), x.data().data(), x.data().size());
+  if (auto st = merge::check_layout(result, peer); !st)
+    return st.error();
+  auto sum = merge::digest(result);
+  if (x.sha256().size() != sum.size()
+      || std::memcmp(x.sha256().data(), sum.data(), sum.size()) != 0)
+    return refuse(errc::checksum_mismatch, peer,
+                  "SHA-256 digest does not match the tensors (corrupted or tampered)");
+  if (auto st = merge::check_finite(result, peer); !st)
+    return st.error();
+  return result;
+}
+
+} // namespace swarm::wire

@@ -1,0 +1,117 @@
+#include <type_traits>
+
+#include "swarm/wire/bundle_convert.hpp"
+#include "swarm/wire/codec.hpp"
+#include "swarm/wire/round_convert.hpp"
+
+namespace swarm::wire {
+
+namespace {
+
+using namespace merge;
+
+std::string bytes_of(const sha256_digest& x) {
+  return std::string{reinterpret_cast<const char*>(x.data()), x.size()};
+}
+
+void fill(CheckinInfo& out, const checkin_info& x) {
+  out.set_weight(x.weight);
+  out.set_samples(x.samples);
+  out.set_loss(x.loss);
+  out.set_metric(x.metric);
+  out.set_epochs_done(x.epochs_done);
+  out.set_total_epochs(x.total_epochs);
+  out.set_done(x.done);
+  out.set_eligible(x.eligible);
+}
+
+template <class Repeated>
+void fill(Repeated& out, const std::vector<participant>& xs) {
+  for (const auto& x : xs) {
+    auto* p = out.Add();
+    p->set_name(x.name);
+    fill(*p->mutable_info(), x.info);
+  }
+}
+
+} // namespace
+
+const ModelBundle& round_encoder::bundle_of(const model_ptr& model) {
+  if (model.get() != cached_) {
+    cached_bundle_.Clear();
+    to_wire(*model, cached_bundle_);
+    cached_ = model.get();
+    // Holding the owner keeps the address from being reused by a new model.
+    cached_owner_ = model;
+  }
+  return cached_bundle_;
+}
+
+Envelope round_encoder::encode(std::string_view contract, const round_message& msg) {
+  auto env = make_envelope();
+  auto& out = *env.mutable_round();
+  out.set_contract(std::string{contract});
+  std::visit(
+    [&](const auto& m) {
+      using T = std::decay_t<decltype(m)>;
+      if constexpr (std::is_same_v<T, catch_up_request_msg>) {
+        out.mutable_catch_up_request()->set_committed_round(m.committed_round);
+      } else {
+        out.set_round(m.round);
+        if constexpr (requires { m.term; })
+          out.set_term(m.term);
+        if constexpr (std::is_same_v<T, checkin_msg>) {
+          fill(*out.mutable_checkin()->mutable_info(), m.info);
+        } else if constexpr (std::is_same_v<T, vote_request_msg>) {
+          out.mutable_vote_request();
+        } else if constexpr (std::is_same_v<T, vote_msg>) {
+          auto& v = *out.mutable_vote();
+          v.set_granted(m.granted);
+          if (m.accepted_model) {
+            v.set_accepted_term(m.accepted_term);
+            v.set_accepted_digest(bytes_of(m.accepted_digest));
+            *v.mutable_accepted_model() = bundle_of(m.accepted_model);
+            fill(*v.mutable_accepted_participants(), m.accepted_participants);
+          }
+        } else if constexpr (std::is_same_v<T, model_request_msg>) {
+          out.mutable_model_request();
+        } else if constexpr (std::is_same_v<T, model_reply_msg>) {
+          auto& r = *out.mutable_model_reply();
+          fill(*r.mutable_info(), m.info);
+          *r.mutable_model() = bundle_of(m.model);
+        } else if constexpr (std::is_same_v<T, heartbeat_msg>) {
+          out.mutable_heartbeat();
+        } else if constexpr (std::is_same_v<T, proposal_msg>) {
+          auto& p = *out.mutable_proposal();
+          p.set_digest(bytes_of(m.digest));
+          *p.mutable_model() = bundle_of(m.model);
+          fill(*p.mutable_participants(), m.participants);
+          p.set_final(m.final);
+        } else if constexpr (std::is_same_v<T, accepted_msg>) {
+          out.mutable_accepted()->set_digest(bytes_of(m.digest));
+        } else if constexpr (std::is_same_v<T, commit_msg>) {
+          out.mutable_commit()->set_digest(bytes_of(m.digest));
+        } else if constexpr (std::is_same_v<T, refusal_msg>) {
+          out.mutable_refusal()->set_reason(m.reason);
+        } else if constexpr (std::is_same_v<T, catch_up_msg>) {
+          auto& c = *out.mutable_catch_up();
+          c.set_leader(m.leader);
+          c.set_digest(bytes_of(m.digest));
+          *c.mutable_model() = bundle_of(m.model);
+          fill(*c.mutable_participants(), m.participants);
+          c.set_final(m.final);
+        }
+      }
+    },
+    msg);
+  return env;
+}
+
+Envelope make_enroll_envelope(std::string_view contract, bool reply) {
+  auto env = make_envelope();
+  env.mutable_round()->set_contract(std::string{contract});
+  env.mutable_round()->mutable_enroll()->set_reply(reply);
+  return env;
+}
+
+} // namespace swarm::wire

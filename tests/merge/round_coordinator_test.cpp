@@ -1,0 +1,180 @@
+#define BOOST_TEST_MODULE merge.round_coordinator
+#include <boost/test/unit_test.hpp>
+
+// The round coordinator stepped by hand: commits, the weighted mean, the
+// Paxos re-proposal, catch-up and refusals. Elections and terms are in
+// round_election_test.cpp, the environment in round_config_test.cpp.
+
+#include "round_fixture.hpp"
+
+using namespace round_test;
+
+namespace {
+
+// Every node checks in for the open round with `m` and weight 1.
+void all_check_in(bench& b, const model_ptr& m) {
+  for (auto& [name, node] : b.nodes)
+    node->check_in(info(), m, b.now);
+  b.pump();
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_single_node_with_min_peers_one_commits_its_own_model) {
+  round_coordinator a{"a", quick_config(1), 0};
+  a.set_peers({}, 0);
+  auto m = model_of(1.5f);
+  a.check_in(info(), m, 0);
+  auto ready = a.take_ready();
+  BOOST_TEST(ready.messages.empty());
+  BOOST_TEST_REQUIRE(ready.events.size() == 1u);
+  const auto& ev = ready.events[0];
+  BOOST_TEST(ev.kind == round_event::committed);
+  BOOST_TEST(ev.round == 1u);
+  BOOST_TEST(ev.leader == "a");
+  BOOST_TEST(ev.led_by_me);
+  BOOST_TEST(!ev.caught_up);
+  BOOST_TEST(!ev.final);
+  BOOST_TEST(ev.digest == digest(*m));
+  BOOST_TEST(!a.waiting());
+  // Train end: alone, the next round is the final one.
+  auto last = model_of(2.0f);
+  a.finish(train_end_mode::snapshot, info(), last, 10);
+  ready = a.take_ready();
+  BOOST_TEST_REQUIRE(ready.events.size() == 1u);
+  BOOST_TEST(ready.events[0].final);
+  BOOST_TEST(ready.events[0].digest == digest(*last));
+  BOOST_TEST(a.training_over());
+}
+
+BOOST_AUTO_TEST_CASE(two_nodes_in_order_commit_once_with_the_weighted_mean) {
+  bench b{{"a", "b"}, 2};
+  auto ma = model_of(1.0f);
+  auto mb = model_of(3.0f);
+  b["a"].check_in(info(1.0), ma, 0);
+  b.pump();
+  BOOST_TEST(b.commits("a").empty());
+  BOOST_TEST(b["a"].waiting());
+  b["b"].check_in(info(3.0), mb, 0);
+  b.pump();
+  auto expected = mean_digest({{ma, 1.0}, {mb, 3.0}});
+  for (const auto* name : {"a", "b"}) {
+    auto commits = b.commits(name);
+    BOOST_TEST_REQUIRE(commits.size() == 1u);
+    BOOST_TEST(commits[0].round == 1u);
+    BOOST_TEST(commits[0].term == 0u);
+    BOOST_TEST(commits[0].leader == "a");
+    BOOST_TEST(commits[0].digest == expected);
+    BOOST_TEST(commits[0].led_by_me == (std::string{name} == "a"));
+    BOOST_TEST(commits[0].participants.size() == 2u);
+  }
+  // (1 * 1 + 3 * 3) / 4
+  BOOST_TEST(b["b"].committed_model()->values.front() == 2.5f);
+}
+
+BOOST_AUTO_TEST_CASE(an_acceptor_hands_its_accepted_proposal_to_the_next_leader) {
+  bench b{{"a", "b", "c"}, 2};
+  all_check_in(b, model_of(1.0f));
+  // Round 2: a's proposal reaches only c, and no acceptance reaches a.
+  b.pass = [](const envelope& e) {
+    if (e.from == "a" && e.to == "b" && std::holds_alternative<proposal_msg>(e.msg))
+      return false;
+    return !(e.to == "a" && std::holds_alternative<accepted_msg>(e.msg));
+  };
+  b["a"].check_in(info(1.0), model_of(2.0f), b.now);
+  b["b"].check_in(info(1.0), model_of(4.0f), b.now);
+  b["c"].check_in(info(1.0), model_of(8.0f), b.now);
+  b.pump();
+  std::vector<proposal_msg> proposals;
+  for (const auto& p : b.sent<proposal_msg>("a"))
+    if (p.round == 2)
+      proposals.push_back(p);
+  BOOST_TEST_REQUIRE(proposals.size() == 2u);
+  auto proposed = proposals.back().digest;
+  BOOST_TEST(b.commits("a").size() == 1u);
+  // a dies. b leads term 1 (the next after a) and learns the value from
+  // c's vote, since b itself never saw it.
+  b.nodes.erase("a");
+  b.pass = [](const envelope& e) { return e.to != "a"; };
+  b.run_to(b.now + 300);
+  auto votes = b.sent<vote_msg>("c");
+  BOOST_TEST_REQUIRE(!votes.empty());
+  BOOST_TEST(votes.front().granted);
+  BOOST_TEST(votes.front().accepted_digest == proposed);
+  auto reproposals = b.sent<proposal_msg>("b");
+  BOOST_TEST_REQUIRE(!reproposals.empty());
+  BOOST_TEST(reproposals.front().term == 1u);
+  BOOST_TEST(reproposals.front().digest == proposed);
+  for (const auto* name : {"b", "c"}) {
+    auto commits = b.commits(name);
+    BOOST_TEST_REQUIRE(commits.size() == 2u);
+    BOOST_TEST(commits[1].digest == proposed);
+    BOOST_TEST(commits[1].leader == "b");
+    BOOST_TEST(commits[1].participants.size() == 3u);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_node_that_is_behind_catches_up_to_the_latest_model) {
+  bench b{{"a", "b", "c"}, 2};
+  b.pass = [](const envelope& e) { return e.from != "c" && e.to != "c"; };
+  for (int round = 0; round < 2; ++round) {
+    b["a"].check_in(info(), model_of(1.0f + static_cast<float>(round)), b.now);
+    b["b"].check_in(info(), model_of(5.0f), b.now);
+    // c never answers: a waits the full-quorum time, then merges a and b.
+    b.run_to(b.now + 100);
+  }
+  BOOST_TEST_REQUIRE(b["a"].committed_round() == 2u);
+  BOOST_TEST(b.commits("c").empty());
+  b.pass = [](const envelope&) { return true; };
+  b["c"].check_in(info(), model_of(9.0f), b.now);
+  b.pump();
+  auto commits = b.commits("c");
+  BOOST_TEST_REQUIRE(commits.size() == 1u);
+  BOOST_TEST(commits[0].round == 2u);
+  BOOST_TEST(commits[0].caught_up);
+  BOOST_TEST(commits[0].digest == b["a"].committed_digest());
+  BOOST_TEST(!b["c"].waiting());
+  BOOST_TEST(b["c"].stats().catch_ups == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_model_of_another_shape_is_refused_naming_the_node_and_the_tensor) {
+  bench b{{"a", "b", "c"}, 2};
+  all_check_in(b, model_of(1.0f));
+  b["a"].check_in(info(), model_of(2.0f), b.now);
+  b["b"].check_in(info(), model_of(3.0f), b.now);
+  b["c"].check_in(info(), model_of(4.0f, 5), b.now);
+  b.pump();
+  std::vector<round_event> refusals;
+  for (const auto& ev : b.events["c"])
+    if (ev.kind == round_event::refused)
+      refusals.push_back(ev);
+  BOOST_TEST_REQUIRE(refusals.size() == 1u);
+  BOOST_TEST(refusals[0].round == 2u);
+  BOOST_TEST(refusals[0].leader == "a");
+  BOOST_TEST(refusals[0].reason.find("'c'") != std::string::npos, refusals[0].reason);
+  BOOST_TEST(refusals[0].reason.find("'w'") != std::string::npos, refusals[0].reason);
+  BOOST_TEST(b["a"].stats().refusals_sent == 1u);
+  // The others go on without it.
+  auto commits = b.commits("b");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(commits[1].participants.size() == 2u);
+  BOOST_TEST(commits[1].digest == mean_digest({{model_of(2.0f), 1.0}, {model_of(3.0f), 1.0}}));
+}
+
+BOOST_AUTO_TEST_CASE(a_model_counts_once_min_peers_nodes_hold_it_even_if_a_participant_died) {
+  bench b{{"a", "b", "c", "d"}, 3};
+  all_check_in(b, model_of(1.0f));
+  // c sends its model and dies; d is slow and checks in later. The value
+  // is fixed now (every later leader must re-propose it), so waiting for
+  // c's acceptance would block the training for good.
+  b.pass = [](const envelope& e) {
+    return e.to != "c" || std::holds_alternative<model_request_msg>(e.msg);
+  };
+  for (const auto* name : {"a", "b", "c"})
+    b[name].check_in(info(), model_of(2.0f), b.now);
+  b.run_to(b.now + 300);
+  auto commits = b.commits("a");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(commits[1].participants.size() == 3u);
+  BOOST_TEST(b.commits("d").size() == 2u);
+}
