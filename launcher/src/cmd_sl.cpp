@@ -5,16 +5,14 @@
 #include <iostream>
 #include <memory>
 #include <optional>
-#include <random>
 #include <string>
 #include <thread>
 
 #include "child_process.hpp"
-#include "ml_link.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
-#include "swarm/membership/state_file.hpp"
 #include "swarm/mlsl/frame.hpp"
+#include "swarm/sl/ml_link.hpp"
 #include "swarm/sl/sl_delegate.hpp"
 #include "swarm/transport/tls_node.hpp"
 #include "swarm/wire/limits.hpp"
@@ -47,27 +45,20 @@ struct sl_args {
 }
 
 sl::sl_options options_of(const sl_args& args) {
-  sl::sl_options opts;
-  auto& o = opts.overlay;
-  o.type = membership::node_type::sl;
-  o.host = args.host_ip;
-  o.fs_port = args.sl_fs_port;
-  o.seeds.push_back(args.sn_ip + ":" + std::to_string(args.sn_p2p_port));
-  o.data_dir = args.data_dir;
-  std::random_device rd;
-  o.rng_seed = (uint64_t{rd()} << 32) | rd();
-  auto state = membership::load_state(o.data_dir);
-  if (!state)
-    fail(state.error().message);
-  o.state = std::move(*state);
+  merge::round_config rounds;
   auto env = [](const char* name) -> std::optional<std::string> {
     if (const char* x = std::getenv(name))
       return std::string{x};
     return std::nullopt;
   };
-  if (auto st = merge::apply_environment(opts.rounds, env); !st)
+  if (auto st = merge::apply_environment(rounds, env); !st)
     fail(st.error().message, 2);
-  return opts;
+  auto opts = sl::make_sl_options(args.host_ip, args.sl_fs_port,
+                                  args.sn_ip + ":" + std::to_string(args.sn_p2p_port),
+                                  args.data_dir, rounds);
+  if (!opts)
+    fail(opts.error().message);
+  return std::move(*opts);
 }
 
 // What the node thread reports to the launcher's loop.
@@ -176,7 +167,7 @@ void run_sl(const sl_args& args) {
   int code = 0;
   {
     auto ml = start_ml(args, channel);
-    ml_link link{std::move(*listener), args.ml_connect_timeout_s * 1000, **node, delegate};
+    sl::ml_link link{std::move(*listener), args.ml_connect_timeout_s * 1000, **node, delegate};
     code = supervise(sigs, **node, delegate, ml);
   }
   (*node)->post([delegate](transport::node_context& ctx) { delegate->overlay().leave(ctx); });

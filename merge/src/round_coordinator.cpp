@@ -309,9 +309,21 @@ void round_coordinator::tick(int64_t now_ms) {
     // dead node was still in its electorate, or some missed it), nobody
     // would ever start the final round.
     bool all_done = std::all_of(live_peers_.begin(), live_peers_.end(),
-                                [&](const auto& name) { return done_peers_.contains(name); });
+                                [&](const auto& name) {
+      return std::any_of(committed_.participants.begin(), committed_.participants.end(),
+                         [&](const participant& p) { return p.name == name && p.info.done; });
+    });
     if (all_done)
       standing_check_in(now_ms);
+  }
+  if (!checked_in_ && (end_mode_ || committed_.round == 0)
+      && now_ms - last_resend_ms_ >= cfg_.leader_timeout_ms) {
+    // A node that waits for nobody (finished, or not started yet) would
+    // never hear of a round that committed without it, e.g. the final one
+    // while it was cut off, or when its first catch-up request was lost.
+    last_resend_ms_ = now_ms;
+    for (const auto& peer : live_peers_)
+      send(peer, catch_up_request_msg{committed_.round});
   }
   try_lead(now_ms);
 }

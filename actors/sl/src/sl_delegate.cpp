@@ -111,13 +111,15 @@ void sl_delegate::enroll(transport::node_context& ctx, int64_t now_ms) {
   if (now_ms - last_enroll_ms_ < enroll_interval_ms)
     return;
   last_enroll_ms_ = now_ms;
-  std::set<std::string> sls;
+  // Every live member that is not known to be an SN may be an SL of this
+  // contract; asking before its node record arrived saves a gossip round.
+  std::set<std::string> sns;
   overlay_.state().nodes().for_each([&](const membership::node_record& x) {
-    if (x.type == membership::node_type::sl && x.status == membership::node_status::active)
-      sls.insert(x.name);
+    if (x.type == membership::node_type::sn || x.type == membership::node_type::sentinel)
+      sns.insert(x.name);
   });
   for (const auto& member : overlay_.live_members())
-    if (sls.contains(member.name) && !contract_peers_.contains(member.name))
+    if (!sns.contains(member.name) && !contract_peers_.contains(member.name))
       ctx.send(member.name, member.address, wire::make_enroll_envelope(contract_, false));
 }
 

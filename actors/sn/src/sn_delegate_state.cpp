@@ -163,6 +163,11 @@ void sn_delegate::push_updates(transport::node_context& ctx) {
   if (outbox_.empty())
     return;
   auto targets = live_members();
+  // Before the join completes there is nobody to tell: keep the changes
+  // (e.g. the own record) for the first members rather than wait for
+  // anti-entropy.
+  if (targets.empty())
+    return;
   shuffle(targets.begin(), targets.end(), rng_);
   if (targets.size() > opts_.push_fanout)
     targets.resize(opts_.push_fanout);

@@ -119,11 +119,13 @@ int train_and_save(const settings& cfg, const ml::dataset& train,
   keras_progress progress{trainer, test, cfg.max_epochs, steps};
   // Swarm mode: the SwarmCallback runs after the progress display.
   ml::dataset slice;
+  // Declared first so that it outlives the callback using its channel.
+  std::unique_ptr<swarm::sl::embedded_sl> embedded_sl;
   std::unique_ptr<swarm::callback::swarm_callback> swarm_cb;
   std::optional<callback_chain> chain;
   if (!cfg.loopback) {
     slice = validation_slice(test);
-    auto made = make_swarm_callback(cfg, model, trainer, slice);
+    auto made = make_swarm_callback(cfg, model, trainer, slice, embedded_sl);
     if (!made)
       return fail(made.error());
     swarm_cb = std::move(*made);

@@ -1,7 +1,10 @@
 #include "swarm_mode.hpp"
 
 #include <cstdio>
+#include <cstdlib>
 #include <numeric>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "swarm/common/sha256.hpp"
@@ -88,7 +91,7 @@ void callback_chain::on_train_end(const ml::fit_result& result) {
 
 expected<std::unique_ptr<callback::swarm_callback>>
 make_swarm_callback(const settings& cfg, ml::mlp& model, ml::trainer& trainer,
-                    const ml::dataset& validation) {
+                    const ml::dataset& validation, std::unique_ptr<sl::embedded_sl>& embedded) {
   callback::callback_options opts;
   opts.loopback = false;
   opts.node_name = cfg.node_name;
@@ -96,8 +99,29 @@ make_swarm_callback(const settings& cfg, ml::mlp& model, ml::trainer& trainer,
     auto e = trainer.evaluate(validation);
     return e ? callback::eval_result{e->loss, e->accuracy} : callback::eval_result{};
   };
+  auto env = [](const char* name) -> std::optional<std::string> {
+    if (const char* x = std::getenv(name))
+      return std::string{x};
+    return std::nullopt;
+  };
+  auto mode = env("SWARM_SL_EMBEDDED");
+  if (!mode || (*mode != "True" && *mode != "true" && *mode != "1"))
+    return callback::swarm_callback::create(swarm_params_from(cfg), model.parameters(),
+                                            std::move(evaluate), opts);
+  // The SL runs in this process; the channel between them carries the same
+  // bytes as the socket to a separate `swarm sl`.
+  auto sl_opts = sl::embedded_options_from_env(env);
+  if (!sl_opts)
+    return sl_opts.error();
+  auto started = sl::embedded_sl::start(std::move(*sl_opts));
+  if (!started)
+    return started.error();
+  embedded = std::move(*started);
+  auto channel = embedded->take_ml_end();
+  if (!channel)
+    return channel.error();
   return callback::swarm_callback::create(swarm_params_from(cfg), model.parameters(),
-                                          std::move(evaluate), opts);
+                                          std::move(evaluate), std::move(*channel), opts);
 }
 
 status print_swarm_report(const callback::swarm_callback& cb, ml::mlp& model,

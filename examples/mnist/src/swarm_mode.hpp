@@ -9,6 +9,7 @@
 #include "swarm/ml/dataset.hpp"
 #include "swarm/ml/mlp.hpp"
 #include "swarm/ml/trainer.hpp"
+#include "swarm/sl/embedded_sl.hpp"
 
 /// mnist-ml's swarm mode (SWARM_LOOPBACK not true): the SwarmCallback
 /// parameters from the environment, a cheap validation slice for the merged
@@ -61,10 +62,14 @@ private:
 };
 
 /// Creates the SwarmCallback over `model`'s parameters; merged models are
-/// evaluated with `trainer` on `validation`. Both must outlive it.
+/// evaluated with `trainer` on `validation`. Both must outlive it. With
+/// SWARM_SL_EMBEDDED=True the SL runs inside this process (started into
+/// `embedded`, which must outlive the callback; its settings come from
+/// THIS_NODE_IP, SN_NODE_IP, SL_KEY, SL_CERT, SL_CAPATH, ...); otherwise the
+/// callback connects to the `swarm sl` at SWARM_SL_CHANNEL.
 expected<std::unique_ptr<callback::swarm_callback>>
 make_swarm_callback(const settings& cfg, ml::mlp& model, ml::trainer& trainer,
-                    const ml::dataset& validation);
+                    const ml::dataset& validation, std::unique_ptr<sl::embedded_sl>& embedded);
 
 /// Prints the final model's digest (merge::digest of its parameters), the
 /// saved file's SHA-256, and the share of `wall_seconds` spent syncing.

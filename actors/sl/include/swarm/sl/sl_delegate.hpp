@@ -30,6 +30,14 @@ struct sl_options {
   int64_t linger_after_final_ms = 3'000;
 };
 
+/// Builds the options of an SL listening on `host`:`fs_port` that joins
+/// through the SN at `sn_address` ("host:port") and keeps its identity and
+/// state in `data_dir` (loading a previous state from it).
+expected<sl_options> make_sl_options(const std::string& host, uint16_t fs_port,
+                                     const std::string& sn_address,
+                                     const std::filesystem::path& data_dir,
+                                     merge::round_config rounds);
+
 /// Where an ML session stands.
 enum class session_phase : uint8_t {
   /// No ML has opened a session yet.

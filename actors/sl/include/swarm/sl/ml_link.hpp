@@ -2,13 +2,14 @@
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/sl/sl_delegate.hpp"
 #include "swarm/transport/tls_node.hpp"
 
-namespace swarm::launcher {
+namespace swarm::sl {
 
 /// Carries one ML's channel into an SL node: waits for the ML to connect,
 /// then reads its messages on this thread and hands each to the delegate
@@ -21,6 +22,11 @@ public:
   ml_link(mlsl::ml_listener listener, int accept_timeout_ms, transport::tls_node& node,
           std::shared_ptr<sl::sl_delegate> delegate);
 
+  /// Reads from an already connected channel (the SL's end of an embedded
+  /// SL's in-process pair).
+  ml_link(mlsl::ml_channel channel, transport::tls_node& node,
+          std::shared_ptr<sl::sl_delegate> delegate);
+
   /// Stops reading and joins the thread.
   ~ml_link();
 
@@ -29,12 +35,14 @@ public:
 
 private:
   void run(int accept_timeout_ms);
+  void read(std::shared_ptr<mlsl::ml_channel> channel);
 
-  mlsl::ml_listener listener_;
+  std::optional<mlsl::ml_listener> listener_;
+  std::shared_ptr<mlsl::ml_channel> connected_;
   transport::tls_node& node_;
   std::shared_ptr<sl::sl_delegate> delegate_;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
 };
 
-} // namespace swarm::launcher
+} // namespace swarm::sl

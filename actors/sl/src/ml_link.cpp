@@ -1,8 +1,8 @@
-#include "ml_link.hpp"
+#include "swarm/sl/ml_link.hpp"
 
 #include <chrono>
 
-namespace swarm::launcher {
+namespace swarm::sl {
 
 namespace {
 
@@ -18,6 +18,14 @@ ml_link::ml_link(mlsl::ml_listener listener, int accept_timeout_ms, transport::t
   thread_ = std::thread{[this, accept_timeout_ms] { run(accept_timeout_ms); }};
 }
 
+ml_link::ml_link(mlsl::ml_channel channel, transport::tls_node& node,
+                 std::shared_ptr<sl::sl_delegate> delegate)
+  : connected_(std::make_shared<mlsl::ml_channel>(std::move(channel))), node_(node),
+    delegate_(std::move(delegate)) {
+  node_.post([d = delegate_, c = connected_](transport::node_context&) { d->attach_ml(c); });
+  thread_ = std::thread{[this] { read(connected_); }};
+}
+
 ml_link::~ml_link() {
   stopping_ = true;
   if (thread_.joinable())
@@ -28,11 +36,11 @@ void ml_link::run(int accept_timeout_ms) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds{accept_timeout_ms};
   std::shared_ptr<mlsl::ml_channel> channel;
   while (!stopping_ && !channel) {
-    auto accepted = listener_.accept(poll_ms);
+    auto accepted = listener_->accept(poll_ms);
     if (accepted) {
       channel = std::make_shared<mlsl::ml_channel>(std::move(*accepted));
     } else if (std::chrono::steady_clock::now() >= deadline) {
-      auto why = "no ML connected to " + listener_.path().string() + " within "
+      auto why = "no ML connected to " + listener_->path().string() + " within "
                  + std::to_string(accept_timeout_ms / 1000) + " s";
       node_.post([d = delegate_, why](transport::node_context& ctx) { d->on_ml_gone(ctx, why); });
       return;
@@ -41,6 +49,10 @@ void ml_link::run(int accept_timeout_ms) {
   if (!channel)
     return;
   node_.post([d = delegate_, channel](transport::node_context&) { d->attach_ml(channel); });
+  read(std::move(channel));
+}
+
+void ml_link::read(std::shared_ptr<mlsl::ml_channel> channel) {
   while (!stopping_) {
     auto f = channel->receive(poll_ms);
     if (f) {
@@ -59,4 +71,4 @@ void ml_link::run(int accept_timeout_ms) {
   }
 }
 
-} // namespace swarm::launcher
+} // namespace swarm::sl

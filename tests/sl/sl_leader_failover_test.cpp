@@ -1,0 +1,99 @@
+// Three SLs with toy ML nodes on 127.22.{1,2,3}.1. Once a round with all
+// three committed, its leader's SL is killed (kill -9, with its ML child):
+// a survivor takes over in a later term within seconds (HPE: 600 s), and
+// both survivors finish with the same model.
+
+#define BOOST_TEST_MODULE sl_leader_failover
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <iostream>
+
+#include "process.hpp"
+#include "sl_cluster.hpp"
+
+namespace {
+
+using namespace sl_test;
+
+// ~300 batches of 30 ms of compute with a sync every 10: training lasts
+// about 10-20 s on a busy 2-core machine.
+sl_spec node(int i) {
+  return toy_spec(swarm::test::bin_dir(), "toy-" + std::to_string(i),
+                  {{"TOY_SHAPE", "256x64,64,64x10,10"},
+                   {"TOY_BATCHES", "300"},
+                   {"TOY_BATCH_WORK_US", "30000"}});
+}
+
+// Returns the first commit of `xs` after the first `skip` ones that a
+// leader other than `dead` made in a term >= 1.
+std::optional<commit_line> takeover(const std::vector<commit_line>& xs, size_t skip,
+                                    const std::string& dead) {
+  for (size_t k = skip; k < xs.size(); ++k)
+    if (xs[k].leader != dead && xs[k].term >= 1)
+      return xs[k];
+  return std::nullopt;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_killed_leader_is_replaced_within_seconds_and_survivors_agree) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 22, 3};
+  c.start_sn();
+  for (int i : {1, 2, 3})
+    c.start_sl(i, node(i));
+
+  // A round that all three took part in: its participants are the next
+  // round's electorate, and two of three are a majority.
+  std::optional<commit_line> full;
+  bool seen = wait_until(
+    [&] {
+      for (const auto& x : c.commits(1))
+        if (x.participants == 3 && !x.final)
+          full = x;
+      return full.has_value();
+    },
+    120s);
+  BOOST_REQUIRE_MESSAGE(seen, "no round with three participants\n" << c.dump());
+  const std::string leader = full->leader;
+  BOOST_REQUIRE(leader.starts_with("SL-"));
+  int victim = std::stoi(leader.substr(3));
+  std::vector<int> survivors;
+  for (int i : {1, 2, 3})
+    if (i != victim)
+      survivors.push_back(i);
+  std::map<int, size_t> before;
+  for (int i : survivors)
+    before[i] = c.commits(i).size();
+
+  auto killed_at = steady::now();
+  BOOST_REQUIRE(c.sl(victim).kill_all());
+  BOOST_TEST(c.sl(victim).exit_code().value_or(-1) == 128 + SIGKILL);
+
+  // Failover time: from the kill to the first commit by another leader.
+  std::optional<commit_line> next;
+  bool took_over = wait_until(
+    [&] {
+      next = takeover(c.commits(survivors[0]), before[survivors[0]], leader);
+      return next.has_value();
+    },
+    60s, 20ms);
+  auto failover_s = std::chrono::duration<double>(steady::now() - killed_at).count();
+  BOOST_REQUIRE_MESSAGE(took_over, "no other leader committed after the kill\n" << c.dump());
+  std::cout << "failover: leader " << leader << " killed after round " << full->round << "; "
+            << next->leader << " committed round " << next->round << " in term " << next->term
+            << " after " << failover_s << " s\n";
+  BOOST_TEST(failover_s < 30.0);
+
+  std::vector<std::string> digests;
+  for (int i : survivors) {
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, "SL-" << i << " failed\n" << c.dump());
+    auto log = c.log(i);
+    BOOST_TEST(takeover(commits_in(log), before[i], leader).has_value());
+    BOOST_TEST(log.find("Final Swarm model was loaded.") != std::string::npos);
+    digests.push_back(value_after(log, "Final model SHA-256: "));
+  }
+  BOOST_TEST(digests[0].size() == 64u);
+  BOOST_TEST(digests[0] == digests[1]);
+}

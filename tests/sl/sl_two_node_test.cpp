@@ -1,0 +1,107 @@
+// Two SLs on 127.21.1.1 and 127.21.2.1, each running the real mnist-ml on
+// its own 6,000-sample IID shard for one epoch, through a sentinel SN: both
+// end with the swarm's final model, and the SN's API shows the round
+// history (linked, the last one final) and both SLs under their SN.
+
+#define BOOST_TEST_MODULE sl_two_node
+#include <boost/test/unit_test.hpp>
+
+#include "process.hpp"
+#include "sl_cluster.hpp"
+
+namespace {
+
+using namespace sl_test;
+
+constexpr auto contract_rounds_path = "/v1/contracts/defaultbb.cqdb.sml.hpe/rounds";
+
+sl_spec mnist_spec(int i) {
+  sl_spec spec;
+  spec.ml_program = swarm::test::bin_dir() / "mnist-ml";
+  spec.ml_env = {{"DATA_SPLIT", "iid"},       {"NODE_COUNT", "10"},
+                 {"NODE_INDEX", std::to_string(i - 1)},
+                 {"NODE_NAME", "ml-" + std::to_string(i)},
+                 {"MAX_EPOCHS", "1"},         {"MIN_PEERS", "2"},
+                 // 47 batches: syncs after 16 and 32, so four rounds in all.
+                 {"SYNC_FREQUENCY", "16"},
+                 {"SCRATCH_DIR", "scratch"}};
+  spec.sl_env = {{"SL_LEADER_FAILURE_BASE_TIMEOUT", "1"},
+                 {"SL_WAIT_FOR_FULL_QUORUM_SECONDS", "2"}};
+  return spec;
+}
+
+// Returns the rows of the contract's rounds once the final one is listed.
+nlohmann::json final_rounds(const swarm_cluster& c) {
+  nlohmann::json rows;
+  wait_until(
+    [&] {
+      auto body = c.api(contract_rounds_path);
+      if (!body.is_object() || !body.contains("rounds") || body["rounds"].empty())
+        return false;
+      rows = body["rounds"];
+      return rows.back().value("final", false);
+    },
+    60s, 250ms);
+  return rows;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_history) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 21, 2};
+  c.start_sn();
+  for (int i : {1, 2})
+    c.start_sl(i, mnist_spec(i));
+  for (int i : {1, 2})
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(240s) == 0, "SL-" << i << " failed\n" << c.dump());
+  std::vector<std::string> digests;
+  for (int i : {1, 2}) {
+    auto log = c.log(i);
+    BOOST_CHECK_MESSAGE(log.find("All peers and Swarm training rounds finished. Final Swarm "
+                                 "model was loaded.")
+                          != std::string::npos,
+                        "SL-" << i << " has no final model\n" << tail(log));
+    digests.push_back(value_after(log, "Final model SHA-256: "));
+  }
+  BOOST_TEST(digests[0].size() == 64u);
+  BOOST_TEST(digests[0] == digests[1]);
+
+  // The leader's round records reach the SN by gossip.
+  auto rows = final_rounds(c);
+  BOOST_REQUIRE_MESSAGE(!rows.empty() && rows.back().value("final", false),
+                        "no final round at the SN: " << rows.dump() << '\n' << c.dump());
+  auto commits = c.commits(1);
+  BOOST_REQUIRE(!commits.empty());
+  BOOST_TEST(rows.size() == commits.back().round);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    BOOST_TEST(rows[k].value("round", 0u) == k + 1);
+    BOOST_TEST_MESSAGE("round " << k + 1 << ": " << rows[k].dump());
+    BOOST_TEST(rows[k].value("chain_ok", false), "round " << k + 1 << " is not linked");
+    BOOST_TEST(rows[k].value("final", false) == (k + 1 == rows.size()));
+  }
+  BOOST_TEST(rows.back().value("merged_digest", "").substr(0, 16) == commits.back().digest);
+  BOOST_TEST(rows.back().value("merged_digest", "") == digests[0]);
+
+  // Both SLs are listed as SLs under the SN they joined through.
+  std::string sn_uuid;
+  std::map<std::string, std::string> parents;
+  wait_until(
+    [&] {
+      auto body = c.api("/v1/nodes");
+      if (!body.is_object() || !body.contains("nodes"))
+        return false;
+      for (const auto& row : body["nodes"]) {
+        if (row.value("name", "") == "SN-1")
+          sn_uuid = row.value("uuid", "");
+        if (row.value("type", "") == "SL" && row["parent_uuid"].is_string())
+          parents[row.value("name", "")] = row["parent_uuid"];
+      }
+      return !sn_uuid.empty() && parents.size() == 2;
+    },
+    30s, 250ms);
+  BOOST_REQUIRE(!sn_uuid.empty());
+  BOOST_TEST(parents.size() == 2u);
+  BOOST_TEST(parents["SL-1"] == sn_uuid);
+  BOOST_TEST(parents["SL-2"] == sn_uuid);
+}
