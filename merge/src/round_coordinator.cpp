@@ -309,10 +309,7 @@ void round_coordinator::tick(int64_t now_ms) {
     // dead node was still in its electorate, or some missed it), nobody
     // would ever start the final round.
     bool all_done = std::all_of(live_peers_.begin(), live_peers_.end(),
-                                [&](const auto& name) {
-      return std::any_of(committed_.participants.begin(), committed_.participants.end(),
-                         [&](const participant& p) { return p.name == name && p.info.done; });
-    });
+                                [&](const auto& name) { return done_peers_.contains(name); });
     if (all_done)
       standing_check_in(now_ms);
   }

@@ -1,9 +1,12 @@
-// The driver of the merge-round simulation: clock, network, faults,
-// membership and the fake MLs. The oracle lives in round_cluster_oracle.cpp.
+// The driver of the merge-round simulation: construction, boot, clock and
+// message delivery. Faults and membership are in round_cluster_faults.cpp,
+// the fake MLs in round_cluster_ml.cpp, the oracle in
+// round_cluster_oracle.cpp.
 
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <string>
 
 #include "round_cluster_impl.hpp"
 
@@ -12,6 +15,18 @@ namespace swarm::sim {
 namespace {
 
 constexpr int64_t never = std::numeric_limits<int64_t>::max();
+
+// "n3", or "n3~2" after two restarts. (Built by appending: GCC 12 warns
+// falsely on `"n" + std::to_string(i)`.)
+std::string slot_name(size_t i, uint32_t restarts) {
+  std::string result = "n";
+  result += std::to_string(i);
+  if (restarts > 0) {
+    result += '~';
+    result += std::to_string(restarts);
+  }
+  return result;
+}
 
 // The same starting model for every node (as if all MLs seeded their
 // initialisation alike); a misshaped node's "w" has one column more.
@@ -55,7 +70,7 @@ round_cluster::round_cluster(round_cluster_options opts)
   for (size_t i = 0; i < opts_.nodes; ++i) {
     slots_.push_back(std::make_unique<slot>());
     slots_[i]->index = i;
-    slots_[i]->name = "n" + std::to_string(i);
+    slots_[i]->name = slot_name(i, 0);
   }
   for (size_t i = 0; i < opts_.nodes; ++i) {
     if (opts_.late.contains(i))
@@ -105,7 +120,7 @@ void round_cluster::boot(size_t i, bool fresh_name) {
   auto& s = *slots_[i];
   ++s.life;
   if (fresh_name)
-    s.name = "n" + std::to_string(i) + "~" + std::to_string(++s.restarts);
+    s.name = slot_name(i, ++s.restarts);
   assert(next_endpoint_ < endpoint_name_.size() && "raise spare_endpoints");
   s.endpoint = next_endpoint_++;
   endpoint_slot_[s.endpoint] = i;
@@ -138,100 +153,6 @@ void round_cluster::boot(size_t i, bool fresh_name) {
   if (!groups_.empty())
     partition(groups_);
   queue_->push(now_ms_ + s.rng.between(0, opts_.tick_max_ms), {sim_event::tick, i, s.life});
-}
-
-void round_cluster::start(size_t i) {
-  assert(!slots_[i]->running && slots_[i]->life == 0);
-  boot(i, false);
-  membership_changed();
-}
-
-void round_cluster::crash(size_t i) {
-  auto& s = *slots_[i];
-  if (!s.running)
-    return;
-  s.running = false;
-  ++s.life;
-  s.coord.reset();
-  s.held.clear();
-  net_->set_up(s.endpoint, false);
-  membership_changed();
-}
-
-void round_cluster::restart(size_t i) {
-  assert(!slots_[i]->running && !slots_[i]->quit);
-  boot(i, true);
-  membership_changed();
-}
-
-void round_cluster::partition(const std::vector<std::vector<size_t>>& groups) {
-  groups_ = groups;
-  std::vector<std::vector<node_id>> endpoints;
-  for (const auto& g : groups) {
-    endpoints.emplace_back();
-    for (auto i : g)
-      endpoints.back().push_back(slots_[i]->endpoint);
-  }
-  net_->partition(endpoints);
-  membership_changed();
-}
-
-void round_cluster::heal() {
-  groups_.clear();
-  net_->heal();
-  membership_changed();
-}
-
-void round_cluster::stall(size_t i, int64_t ms) {
-  auto& s = *slots_[i];
-  s.stalled_until = now_ms_ + ms;
-  auto life = s.life;
-  at(s.stalled_until, [this, i, life] {
-    auto& x = *slots_[i];
-    if (!x.running || x.life != life)
-      return;
-    x.stalled_until = -1;
-    auto held = std::move(x.held);
-    x.held.clear();
-    for (auto& [from, msg] : held)
-      if (x.running && x.life == life)
-        deliver(i, from, msg);
-    update_membership();
-  });
-}
-
-void round_cluster::set_network(network_options opts) {
-  net_->set_options(opts);
-}
-
-void round_cluster::at(int64_t t_ms, std::function<void()> action) {
-  actions_.push_back(std::move(action));
-  queue_->push(std::max(t_ms, now_ms_), {sim_event::run_action, 0, 0, actions_.size() - 1});
-}
-
-void round_cluster::on_send(send_filter filter) {
-  filter_ = std::move(filter);
-}
-
-void round_cluster::membership_changed() {
-  queue_->push(now_ms_ + opts_.membership_delay_ms, {sim_event::membership});
-}
-
-void round_cluster::update_membership() {
-  for (size_t i = 0; i < slots_.size(); ++i) {
-    auto& s = *slots_[i];
-    if (!s.running || s.stalled_until > now_ms_)
-      continue;
-    std::set<std::string> view;
-    for (const auto& other : slots_)
-      if (other.get() != &s && other->running && net_->reachable(s.endpoint, other->endpoint))
-        view.insert(other->name);
-    if (view == s.peers)
-      continue;
-    s.peers = view;
-    s.coord->set_peers(view, now_ms_);
-    after_step(i);
-  }
 }
 
 void round_cluster::run_until(int64_t t_ms) {

@@ -26,9 +26,15 @@ const Msg* as(const merge::outgoing_message& out) {
 // 1's electorate is "every node seen", see round_coordinator).
 template <class Msg>
 struct trigger {
-  uint64_t round = 2;
+  trigger(const round_cluster& cluster, uint64_t r) : c(cluster), round(r) {
+    // nop
+  }
+
+  const round_cluster& c;
+  uint64_t round;
   bool fired = false;
   size_t slot = 0;
+  std::string name;
 
   // Whether `out` from `from` is the trigger (true once).
   bool hit(size_t from, const merge::outgoing_message& out) {
@@ -37,6 +43,7 @@ struct trigger {
       return false;
     fired = true;
     slot = from;
+    name = c.name_of(from);
     return true;
   }
 };
@@ -61,7 +68,7 @@ BOOST_AUTO_TEST_CASE(a_leader_crash_after_the_check_ins_hands_the_round_to_a_lat
   for_each_seed(400, [](uint64_t seed) {
     auto n = 3 + seed % 3;
     round_cluster c{options(seed, n, 2)};
-    trigger<merge::model_request_msg> t{2 + seed % 2};
+    trigger<merge::model_request_msg> t{c, 2 + seed % 2};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (!t.hit(from, out))
         return send_verdict::send;
@@ -76,14 +83,14 @@ BOOST_AUTO_TEST_CASE(a_leader_crash_after_the_check_ins_hands_the_round_to_a_lat
     const auto* r = commit_of(c, t.round);
     BOOST_TEST_REQUIRE(r != nullptr, replay(seed));
     BOOST_TEST(r->term > 0u, replay(seed));
-    BOOST_TEST(r->leader != "n" + std::to_string(t.slot), replay(seed));
+    BOOST_TEST(r->leader != t.name, replay(seed));
   });
 }
 
 BOOST_AUTO_TEST_CASE(a_leader_crash_during_the_exchange_hands_the_round_to_a_later_term) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_request_msg> t{2 + seed % 2};
+    trigger<merge::model_request_msg> t{c, 2 + seed % 2};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (t.hit(from, out)) {
         // The requests leave; the leader dies while models travel.
@@ -103,7 +110,7 @@ BOOST_AUTO_TEST_CASE(a_leader_crash_after_a_partial_proposal_makes_the_next_lead
   for_each_seed(400, [](uint64_t seed) {
     // Three nodes: any majority of the electorate includes the acceptor.
     round_cluster c{options(seed, 3, 2)};
-    trigger<merge::proposal_msg> t{2 + seed % 3};
+    trigger<merge::proposal_msg> t{c, 2 + seed % 3};
     sha256_digest proposed{};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (t.hit(from, out)) {
@@ -129,7 +136,7 @@ BOOST_AUTO_TEST_CASE(a_leader_that_dies_right_after_committing_leaves_its_model_
     round_cluster c{options(seed, 3 + seed % 3, 2)};
     // The leader commits (its event is recorded), then dies before any
     // commit message leaves: the others must commit the same model.
-    trigger<merge::commit_msg> t{2 + seed % 3};
+    trigger<merge::commit_msg> t{c, 2 + seed % 3};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (!t.hit(from, out))
         return send_verdict::send;
@@ -146,7 +153,7 @@ BOOST_AUTO_TEST_CASE(a_leader_that_dies_right_after_committing_leaves_its_model_
 BOOST_AUTO_TEST_CASE(a_participant_crash_mid_round_lets_the_others_commit_without_it) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_reply_msg> t{2 + seed % 3};
+    trigger<merge::model_reply_msg> t{c, 2 + seed % 3};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (!t.hit(from, out))
         return send_verdict::send;
@@ -160,14 +167,14 @@ BOOST_AUTO_TEST_CASE(a_participant_crash_mid_round_lets_the_others_commit_withou
     const auto* r = commit_of(c, t.round);
     BOOST_TEST_REQUIRE(r != nullptr, replay(seed));
     for (const auto& p : r->participants)
-      BOOST_TEST(p.name != "n" + std::to_string(t.slot), replay(seed));
+      BOOST_TEST(p.name != t.name, replay(seed));
   });
 }
 
 BOOST_AUTO_TEST_CASE(a_stalled_leader_is_replaced_and_follows_the_new_one_when_it_resumes) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_request_msg> t{2 + seed % 3};
+    trigger<merge::model_request_msg> t{c, 2 + seed % 3};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (t.hit(from, out))
         c.stall(from, 2'000 + static_cast<int64_t>(seed % 4) * 500);
