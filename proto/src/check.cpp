@@ -129,6 +129,7 @@ status check_round(const RoundMessage& x) {
     return make_error(reject_reason::empty_body, "round message without body");
   return first_error({
     check_token("round.contract", x.contract(), max_contract_bytes, false),
+    check_token("round.sender", x.sender(), max_name_bytes + 32, false),
     check_text("round.refusal.reason", x.refusal().reason(), max_reason_bytes),
     check_count("round.proposal.participants", x.proposal().participants_size(),
                 max_round_participants),

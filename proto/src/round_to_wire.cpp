@@ -47,10 +47,12 @@ const ModelBundle& round_encoder::bundle_of(const model_ptr& model) {
   return cached_bundle_;
 }
 
-Envelope round_encoder::encode(std::string_view contract, const round_message& msg) {
+Envelope round_encoder::encode(std::string_view contract, std::string_view sender,
+                               const round_message& msg) {
   auto env = make_envelope();
   auto& out = *env.mutable_round();
   out.set_contract(std::string{contract});
+  out.set_sender(std::string{sender});
   std::visit(
     [&](const auto& m) {
       using T = std::decay_t<decltype(m)>;
@@ -107,9 +109,10 @@ Envelope round_encoder::encode(std::string_view contract, const round_message& m
   return env;
 }
 
-Envelope make_enroll_envelope(std::string_view contract, bool reply) {
+Envelope make_enroll_envelope(std::string_view contract, std::string_view sender, bool reply) {
   auto env = make_envelope();
   env.mutable_round()->set_contract(std::string{contract});
+  env.mutable_round()->set_sender(std::string{sender});
   env.mutable_round()->mutable_enroll()->set_reply(reply);
   return env;
 }

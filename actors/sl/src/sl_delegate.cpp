@@ -3,6 +3,9 @@
 
 #include "swarm/sl/sl_delegate.hpp"
 
+#include <cstdio>
+#include <random>
+
 #include <spdlog/spdlog.h>
 
 #include "swarm/common/log.hpp"
@@ -42,8 +45,17 @@ bool sl_delegate::finished(int64_t now_ms) const noexcept {
   return failure_ || now_ms - *ended_ms_ >= opts_.linger_after_final_ms;
 }
 
+std::string node_of(const std::string& round_id) {
+  auto tilde = round_id.rfind('~');
+  return tilde == std::string::npos ? round_id : round_id.substr(0, tilde);
+}
+
 void sl_delegate::on_start(transport::node_context& ctx) {
   now_ms_ = ctx.now_ms();
+  std::random_device rd;
+  char boot[17];
+  std::snprintf(boot, sizeof(boot), "%08x%08x", rd(), rd());
+  self_id_ = ctx.name() + "~" + boot;
   overlay_.on_start(ctx);
 }
 
@@ -87,23 +99,35 @@ void sl_delegate::on_round(transport::node_context& ctx, const std::string& from
     // Not (yet) training this contract: nothing to say.
     return;
   }
-  if (msg.has_enroll()) {
-    bool fresh = contract_peers_.insert(from).second;
-    if (fresh)
+  // A round identity is the proven name plus a boot id; anything else
+  // would let one peer speak for another.
+  const auto& sender = msg.sender();
+  if (sender.size() <= from.size() + 1 || sender.compare(0, from.size(), from) != 0
+      || sender[from.size()] != '~') {
+    logger()->warn("dropped a round message from {}: sender '{}' is not its own", from, sender);
+    return;
+  }
+  auto& known = coord_of_[from];
+  if (known != sender) {
+    if (!known.empty())
+      logger()->info("SL {} restarted: it takes part as a new participant", from);
+    else
       logger()->info("SL {} trains contract {} too", from, contract_);
-    if (!msg.enroll().reply())
-      ctx.send(from, address_of(from), wire::make_enroll_envelope(contract_, true));
+    known = sender;
     update_peers(ctx.now_ms());
+  }
+  if (msg.has_enroll()) {
+    if (!msg.enroll().reply())
+      ctx.send(from, address_of(from), wire::make_enroll_envelope(contract_, self_id_, true));
     flush(ctx);
     return;
   }
-  contract_peers_.insert(from);
   auto decoded = wire::round_from_wire(msg, from);
   if (!decoded) {
     logger()->warn("dropped a round message from {}: {}", from, decoded.error().message);
     return;
   }
-  coord_->step(from, *decoded, ctx.now_ms());
+  coord_->step(sender, *decoded, ctx.now_ms());
   flush(ctx);
 }
 
@@ -119,20 +143,21 @@ void sl_delegate::enroll(transport::node_context& ctx, int64_t now_ms) {
       sns.insert(x.name);
   });
   for (const auto& member : overlay_.live_members())
-    if (!sns.contains(member.name) && !contract_peers_.contains(member.name))
-      ctx.send(member.name, member.address, wire::make_enroll_envelope(contract_, false));
+    if (!sns.contains(member.name) && !coord_of_.contains(member.name))
+      ctx.send(member.name, member.address,
+               wire::make_enroll_envelope(contract_, self_id_, false));
 }
 
 void sl_delegate::update_peers(int64_t now_ms) {
   std::set<std::string> live;
   for (const auto& member : overlay_.live_members())
-    if (contract_peers_.contains(member.name))
-      live.insert(member.name);
+    if (auto i = coord_of_.find(member.name); i != coord_of_.end())
+      live.insert(i->second);
   if (live == peers_given_)
     return;
   for (const auto& x : peers_given_)
     if (!live.contains(x))
-      logger()->info("SL {} of contract {} is gone", x, contract_);
+      logger()->info("SL {} of contract {} is gone", node_of(x), contract_);
   peers_given_ = live;
   coord_->set_peers(live, now_ms);
 }
@@ -147,10 +172,11 @@ std::string sl_delegate::address_of(const std::string& name) const {
 void sl_delegate::flush(transport::node_context& ctx) {
   auto ready = coord_->take_ready();
   for (auto& out : ready.messages) {
-    auto env = encoder_.encode(contract_, out.msg);
-    logger()->debug("-> {} {} (round {})", out.to, merge::kind_name(out.msg),
+    auto env = encoder_.encode(contract_, self_id_, out.msg);
+    auto to = node_of(out.to);
+    logger()->debug("-> {} {} (round {})", to, merge::kind_name(out.msg),
                     coord_->committed_round() + 1);
-    ctx.send(out.to, address_of(out.to), std::move(env));
+    ctx.send(to, address_of(to), std::move(env));
   }
   for (const auto& ev : ready.events)
     on_round_event(ctx, ev);

@@ -28,11 +28,11 @@ void sl_delegate::write_record(const merge::round_event& ev) {
   rec.contract = contract_;
   rec.round = ev.round;
   rec.term = ev.term;
-  rec.leader = ev.leader;
+  rec.leader = node_of(ev.leader);
   rec.merge_method = merge_method_;
   for (const auto& p : ev.participants)
     rec.participants.push_back(membership::round_participant{
-      p.name, p.info.weight, p.info.samples, p.info.loss, p.info.metric, p.info.epochs_done,
+      node_of(p.name), p.info.weight, p.info.samples, p.info.loss, p.info.metric, p.info.epochs_done,
       p.info.total_epochs, p.info.done});
   rec.merged_digest = ev.digest;
   rec.final = ev.final;

@@ -126,7 +126,7 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   auto cfg = opts_.rounds;
   cfg.min_peers = req.min_peers();
   cfg.merge.method = *merge::parse_merge_method(merge_method_);
-  coord_.emplace(ctx.name(), cfg, ctx.now_ms());
+  coord_.emplace(self_id_, cfg, ctx.now_ms());
   sync_interval_ = current_interval_ = req.sync_interval();
   adaptive_ = req.use_adaptive_sync();
   node_weightage_ = req.node_weightage();
@@ -173,7 +173,7 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
 void sl_delegate::on_round_event(transport::node_context& ctx, const merge::round_event& ev) {
   (void) ctx;
   if (ev.kind == merge::round_event::refused) {
-    logger()->error("round {}: leader {} refused this node's model: {}", ev.round, ev.leader,
+    logger()->error("round {}: leader {} refused this node's model: {}", ev.round, node_of(ev.leader),
                     ev.reason);
     if (phase_ == session_phase::syncing || phase_ == session_phase::closing)
       fail_session("the swarm refused this node's model: " + ev.reason,
@@ -183,7 +183,7 @@ void sl_delegate::on_round_event(transport::node_context& ctx, const merge::roun
   if (ev.led_by_me)
     write_record(ev);
   logger()->info("round {} committed: leader {} (term {}), {} participants, digest {}{}{}",
-                 ev.round, ev.leader, ev.term, ev.participants.size(),
+                 ev.round, node_of(ev.leader), ev.term, ev.participants.size(),
                  to_hex(ev.digest).substr(0, 16), ev.final ? ", final" : "",
                  ev.caught_up ? ", caught up" : "");
   if (phase_ == session_phase::syncing || phase_ == session_phase::closing)

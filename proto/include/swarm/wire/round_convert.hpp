@@ -14,9 +14,11 @@ namespace swarm::wire {
 /// the way in; the sender's name goes into every error.
 class round_encoder {
 public:
-  /// Returns an envelope for `msg` in `contract`. Consecutive messages that
-  /// share a model (a broadcast proposal) reuse one encoding of it.
-  Envelope encode(std::string_view contract, const merge::round_message& msg);
+  /// Returns an envelope for `msg` in `contract` from round identity
+  /// `sender`. Consecutive messages that share a model (a broadcast
+  /// proposal) reuse one encoding of it.
+  Envelope encode(std::string_view contract, std::string_view sender,
+                  const merge::round_message& msg);
 
 private:
   const merge::tensor_bundle* cached_ = nullptr;
@@ -26,8 +28,8 @@ private:
   const ModelBundle& bundle_of(const merge::model_ptr& model);
 };
 
-/// Returns an Enroll envelope: "I train `contract`".
-Envelope make_enroll_envelope(std::string_view contract, bool reply);
+/// Returns an Enroll envelope: "I, round identity `sender`, train `contract`".
+Envelope make_enroll_envelope(std::string_view contract, std::string_view sender, bool reply);
 
 /// Decodes the round message in `x` (not an Enroll), sent by `peer`.
 /// Rejects digests that are not 32 bytes, models that fail

@@ -38,6 +38,9 @@ expected<sl_options> make_sl_options(const std::string& host, uint16_t fs_port,
                                      const std::filesystem::path& data_dir,
                                      merge::round_config rounds);
 
+/// Returns the node name of a round identity ("SL-1~1f2e..." -> "SL-1").
+std::string node_of(const std::string& round_id);
+
 /// Where an ML session stands.
 enum class session_phase : uint8_t {
   /// No ML has opened a session yet.
@@ -132,7 +135,10 @@ private:
   std::string contract_;
   std::string merge_method_ = "mean";
   merge::train_end_mode end_mode_ = merge::train_end_mode::snapshot;
-  std::set<std::string> contract_peers_;
+  // This node's round identity: its name, "~", a boot id (see round.proto).
+  std::string self_id_;
+  // Node name -> its current round identity, for the SLs of the contract.
+  std::map<std::string, std::string> coord_of_;
   std::set<std::string> peers_given_;
   int64_t last_enroll_ms_ = -1'000'000;
   session_phase phase_ = session_phase::idle;
