@@ -57,15 +57,18 @@ expected<std::vector<participant>> participants_of(const Repeated& xs, std::stri
 
 expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announced,
                              std::string_view peer) {
+  // from_wire recomputes the digest and checks it against the bundle's
+  // own; the announced one must equal that (no second hash of the model).
+  if (announced
+      && (x.sha256().size() != announced->size()
+          || !std::equal(announced->begin(), announced->end(),
+                         reinterpret_cast<const uint8_t*>(x.sha256().data()))))
+    return make_error(errc::checksum_mismatch,
+                      who(peer, "model digest differs from the announced one"));
   auto bundle = from_wire(x, peer);
   if (!bundle)
     return bundle.error();
-  auto model = std::make_shared<const tensor_bundle>(std::move(*bundle));
-  // from_wire checked the bundle's own digest; the announced one must match.
-  if (announced && digest(*model) != *announced)
-    return make_error(errc::checksum_mismatch,
-                      who(peer, "model digest differs from the announced one"));
-  return model_ptr{std::move(model)};
+  return model_ptr{std::make_shared<const tensor_bundle>(std::move(*bundle))};
 }
 
 // The three bodies that carry a model with a digest and participants.

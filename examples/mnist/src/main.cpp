@@ -155,6 +155,8 @@ int train_and_save(const settings& cfg, const ml::dataset& train,
   logger()->info("Saved the trained model - {}", path.string());
   logger()->info("Starting inference on the test data ...");
   std::printf("Test loss: %.6f\nTest accuracy: %.4f\n", eval->loss, eval->accuracy);
+  // For bench/swarm_overhead.sh: the training loop's wall time, syncs included.
+  std::printf("Training wall time: %.3f s\n", fit->seconds);
   std::fflush(stdout);
   if (swarm_cb)
     if (auto st = print_swarm_report(*swarm_cb, model, path, fit->seconds); !st)

@@ -1,0 +1,125 @@
+#define BOOST_TEST_MODULE wire.round_convert
+#include <boost/test/unit_test.hpp>
+
+#include <memory>
+
+#include "swarm/wire/check.hpp"
+#include "swarm/wire/codec.hpp"
+#include "swarm/wire/round_convert.hpp"
+
+using namespace swarm;
+using namespace swarm::merge;
+
+namespace {
+
+model_ptr small_model(float offset) {
+  auto x = std::make_shared<tensor_bundle>();
+  float w[6] = {1, 2, 3, 4, 5, 6};
+  float b[3] = {7, 8, 9};
+  for (auto& v : w)
+    v += offset;
+  x->add("w", {2, 3}, w);
+  x->add("b", {3}, b);
+  return x;
+}
+
+// Encodes, serializes, parses and checks, and decodes again: the full trip.
+round_message trip(const round_message& msg) {
+  wire::round_encoder enc;
+  auto env = enc.encode("mnist", "SL-1~00ff", msg);
+  auto parsed = wire::decode_envelope(wire::encode(env), wire::max_round_envelope_bytes);
+  BOOST_REQUIRE_MESSAGE(parsed, (parsed ? std::string{} : parsed.error().message));
+  BOOST_REQUIRE(parsed->has_round());
+  BOOST_CHECK_EQUAL(parsed->round().contract(), "mnist");
+  BOOST_CHECK_EQUAL(parsed->round().sender(), "SL-1~00ff");
+  auto back = wire::round_from_wire(parsed->round(), "SL-1");
+  BOOST_REQUIRE_MESSAGE(back, (back ? std::string{} : back.error().message));
+  return *back;
+}
+
+checkin_info info() {
+  checkin_info x;
+  x.weight = 3;
+  x.samples = 16384;
+  x.loss = 0.25f;
+  x.metric = 0.9f;
+  x.epochs_done = 1;
+  x.total_epochs = 2;
+  x.done = true;
+  x.eligible = false;
+  return x;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_check_in_survives_the_wire_with_every_field) {
+  auto back = std::get<checkin_msg>(trip(checkin_msg{4, 2, info()}));
+  BOOST_CHECK_EQUAL(back.round, 4u);
+  BOOST_CHECK_EQUAL(back.term, 2u);
+  BOOST_CHECK(back.info == info());
+}
+
+BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) {
+  auto model = small_model(0.5f);
+  proposal_msg p{7, 1, digest(*model), model, {participant{"SL-2~01", info()}}, true};
+  auto back = std::get<proposal_msg>(trip(p));
+  BOOST_CHECK_EQUAL(back.round, 7u);
+  BOOST_CHECK(back.final);
+  BOOST_CHECK(back.digest == p.digest);
+  BOOST_CHECK(digest(*back.model) == p.digest);
+  BOOST_REQUIRE_EQUAL(back.participants.size(), 1u);
+  BOOST_CHECK_EQUAL(back.participants[0].name, "SL-2~01");
+}
+
+BOOST_AUTO_TEST_CASE(votes_catch_ups_and_small_messages_round_trip) {
+  auto model = small_model(1.0f);
+  vote_msg v{3, 2, true, 1, digest(*model), model, {participant{"a~1", info()}}};
+  auto vb = std::get<vote_msg>(trip(v));
+  BOOST_CHECK(vb.granted);
+  BOOST_CHECK_EQUAL(vb.accepted_term, 1u);
+  BOOST_CHECK(vb.accepted_model && digest(*vb.accepted_model) == v.accepted_digest);
+  auto empty = std::get<vote_msg>(trip(vote_msg{3, 2, false, 0, {}, nullptr, {}}));
+  BOOST_CHECK(!empty.granted && !empty.accepted_model);
+  catch_up_msg c{9, 0, "SL-3~aa", digest(*model), model, {}, false};
+  BOOST_CHECK_EQUAL(std::get<catch_up_msg>(trip(c)).leader, "SL-3~aa");
+  BOOST_CHECK_EQUAL(std::get<catch_up_request_msg>(trip(catch_up_request_msg{5})).committed_round,
+                    5u);
+  BOOST_CHECK_EQUAL(std::get<refusal_msg>(trip(refusal_msg{2, "wrong shape"})).reason,
+                    "wrong shape");
+  BOOST_CHECK(std::holds_alternative<heartbeat_msg>(trip(heartbeat_msg{2, 1})));
+  BOOST_CHECK(std::holds_alternative<commit_msg>(trip(commit_msg{2, 1, digest(*model)})));
+}
+
+BOOST_AUTO_TEST_CASE(a_proposal_whose_model_differs_from_its_digest_is_refused) {
+  auto model = small_model(0.0f);
+  auto other = small_model(1.0f);
+  wire::round_encoder enc;
+  auto env = enc.encode("mnist", "SL-1~1", proposal_msg{1, 0, digest(*other), model, {}, false});
+  auto back = wire::round_from_wire(env.round(), "SL-1");
+  BOOST_REQUIRE(!back);
+  BOOST_CHECK_EQUAL(back.error().code, errc::checksum_mismatch);
+  BOOST_CHECK(back.error().message.find("SL-1") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_tampered_model_or_a_short_digest_is_refused) {
+  auto model = small_model(0.0f);
+  wire::round_encoder enc;
+  auto env = enc.encode("mnist", "SL-1~1", model_reply_msg{1, 0, info(), model});
+  auto& data = *env.mutable_round()->mutable_model_reply()->mutable_model()->mutable_data();
+  data[0] ^= 1;
+  BOOST_CHECK(!wire::round_from_wire(env.round(), "SL-1"));
+  auto commit = enc.encode("mnist", "SL-1~1", commit_msg{1, 0, digest(*model)});
+  commit.mutable_round()->mutable_commit()->set_digest("short");
+  auto back = wire::round_from_wire(commit.round(), "SL-1");
+  BOOST_REQUIRE(!back);
+  BOOST_CHECK(back.error().message.find("32 bytes") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_envelope_without_contract_or_body_fails_the_check) {
+  auto env = wire::make_enroll_envelope("", "SL-1~1", false);
+  BOOST_CHECK(!wire::check_envelope(env));
+  auto ok = wire::make_enroll_envelope("mnist", "SL-1~1", false);
+  BOOST_CHECK(wire::check_envelope(ok));
+  ok.mutable_round()->clear_enroll();
+  BOOST_CHECK(!wire::check_envelope(ok));
+}
