@@ -25,12 +25,11 @@ inline constexpr size_t lanes = 64;
 /// Lanes of a register row in the compile-time form.
 inline constexpr size_t row_lanes = 16;
 
-/// Row counts up to this use the compile-time form. Up to 16 value rows and
-/// 16 weight rows fit the 32 vector registers of AVX-512; beyond, some
-/// spill to the stack, and the unrolled network is still about 1.6 times
-/// faster than the runtime one (at the price of compile time: one
-/// instantiation per size and reducer).
-inline constexpr size_t max_fixed_rows = 32;
+/// Row counts up to this use the compile-time form: 16 value rows and 16
+/// weight rows fill the 32 vector registers of AVX-512. (At 32, with
+/// spills, the unrolled network still sorts 1.6 times faster than the
+/// runtime one, but this file then takes four times longer to compile.)
+inline constexpr size_t max_fixed_rows = 16;
 
 /// One register row: 16 floats.
 using row16 = float __attribute__((vector_size(64)));

@@ -54,7 +54,8 @@ struct tensor_bundle {
   /// Every tensor's elements, back to back.
   std::vector<float> values;
 
-  /// Appends a tensor (its offset is set to the current end of `values`).
+  /// Appends a tensor (its offset is set to the current end of `values`);
+  /// a null `data` appends zeros.
   void add(std::string name, std::vector<int64_t> shape, const float* data);
 
   /// Returns the tensor called `name`, or null.
