@@ -1,6 +1,6 @@
 // libFuzzer target for the wire codec: the envelope decoder (size limit,
-// protobuf parse, version, body and per-field checks) and the SWIM
-// converters. Beyond "never crash": whatever decodes must encode and decode
+// protobuf parse, version, body and per-field checks), the SWIM converters
+// and the merge-round converters (models, digests). Beyond "never crash": whatever decodes must encode and decode
 // again to the same bytes, and a SWIM body that converts must convert back
 // to the same message.
 
@@ -14,6 +14,7 @@
 
 #include "swarm/wire/check.hpp"
 #include "swarm/wire/codec.hpp"
+#include "swarm/wire/round_convert.hpp"
 #include "swarm/wire/swim_convert.hpp"
 
 using namespace swarm::wire;
@@ -36,6 +37,21 @@ void fuzz_swim(const SwimMessage& x) {
   auto again = from_wire(first);
   check(static_cast<bool>(again));
   check(to_wire(*again).SerializeAsString() == first.SerializeAsString());
+}
+
+void fuzz_round(const RoundMessage& x) {
+  if (x.has_enroll())
+    return;
+  auto msg = round_from_wire(x, "fuzz");
+  if (!msg)
+    return;
+  // What decoded (digests and models verified) must encode to something
+  // that decodes again to the same kind of message.
+  round_encoder enc;
+  auto env = enc.encode(x.contract(), x.sender(), *msg);
+  auto again = round_from_wire(env.round(), "fuzz");
+  check(static_cast<bool>(again));
+  check(again->index() == msg->index());
 }
 
 } // namespace
@@ -61,5 +77,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   check(encode(*again) == bytes);
   if (env->has_swim())
     fuzz_swim(env->swim());
+  if (env->has_round())
+    fuzz_round(env->round());
   return 0;
 }
