@@ -108,6 +108,7 @@ int supervise(const sigset_t& sigs, transport::tls_node& node,
               std::optional<child_process>& ml) {
   auto log = log::get("swarm.SL");
   std::optional<int> ml_status;
+  std::optional<std::chrono::steady_clock::time_point> failed_at;
   for (;;) {
     if (stop_signalled(sigs, 200)) {
       log->info("stop requested");
@@ -124,8 +125,31 @@ int supervise(const sigset_t& sigs, transport::tls_node& node,
       log->error("the ML exited with status {} before its training was over", *ml_status);
       return *ml_status != 0 ? *ml_status : 1;
     }
-    if (st->failure && (!ml || ml_status))
-      return ml_status && *ml_status != 0 ? *ml_status : 1;
+    if (st->failure && ml && !ml_status) {
+      // The ML may wait forever for an answer that will never come (e.g.
+      // its channel broke mid-sync): give it time to report the failure
+      // and exit by itself, then stop it.
+      auto now = std::chrono::steady_clock::now();
+      failed_at = failed_at.value_or(now);
+      if (now - *failed_at >= std::chrono::seconds{10}) {
+        log->error("the ML is still running after the session failed ({}); stopping it",
+                   *st->failure);
+        ml_status = ml->stop(5'000);
+      }
+    }
+    if (st->failure) {
+      if (!ml || ml_status)
+        return ml_status && *ml_status != 0 ? *ml_status : 1;
+      // The ML got the error (or lost its channel); give it time to report
+      // and exit, then stop it: a failed SL never leaves a child behind.
+      if (!failed_at)
+        failed_at = std::chrono::steady_clock::now();
+      else if (std::chrono::steady_clock::now() - *failed_at > std::chrono::seconds{10}) {
+        log->error("the ML did not exit after the session failed; stopping it");
+        ml->stop(5'000);
+        return 1;
+      }
+    }
     if (st->finished && (!ml || ml_status)) {
       log->info("training finished{}", ml ? "; the ML exited with status "
                                               + std::to_string(*ml_status)

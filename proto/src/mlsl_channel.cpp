@@ -24,6 +24,12 @@ constexpr auto connect_retry = std::chrono::milliseconds{100};
 /// not pin its size in memory between syncs.
 constexpr size_t keep_send_buffer_bytes = size_t{64} << 20;
 
+/// Once a message has begun, how long a receive waits for each further
+/// byte, whatever the caller's timeout: that timeout bounds the wait for a
+/// message to begin (the SL polls with a short one to notice shutdowns),
+/// and a large model straddling it is not a stall.
+constexpr int mid_message_stall_ms = 30'000;
+
 } // namespace
 
 ml_channel::ml_channel(int fd, side self, std::string where)
@@ -59,6 +65,11 @@ ml_channel& ml_channel::operator=(ml_channel&& other) noexcept {
 void ml_channel::close() noexcept {
   if (fd_ >= 0)
     ::close(std::exchange(fd_, -1));
+}
+
+void ml_channel::shutdown() noexcept {
+  if (fd_ >= 0)
+    ::shutdown(fd_, SHUT_RDWR);
 }
 
 std::string ml_channel::where() const {
@@ -142,8 +153,9 @@ status ml_channel::read_exact(char* out, size_t size, long long deadline, bool s
   auto peer = std::string{to_string(other(self_))};
   for (size_t got = 0; got < size;) {
     if (deadline >= 0) {
+      bool inside = started || got > 0;
       pollfd p{fd_, POLLIN, 0};
-      int ready = ::poll(&p, 1, remaining_ms(deadline));
+      int ready = ::poll(&p, 1, inside ? mid_message_stall_ms : remaining_ms(deadline));
       if (ready < 0 && errno == EINTR)
         continue;
       if (ready < 0)
@@ -151,7 +163,7 @@ status ml_channel::read_exact(char* out, size_t size, long long deadline, bool s
                     describe_errno("cannot wait for the " + peer + " " + where(), errno));
       // A timeout between messages is harmless; inside one, the stream
       // lost its framing and the channel cannot be used any more.
-      if (ready == 0 && (started || got > 0))
+      if (ready == 0 && inside)
         return fail(failure::io, errc::io_error,
                     "the " + peer + " stalled in the middle of a message " + where());
       if (ready == 0)

@@ -28,6 +28,9 @@ ml_link::ml_link(mlsl::ml_channel channel, transport::tls_node& node,
 
 ml_link::~ml_link() {
   stopping_ = true;
+  // Wakes the reader if it blocks in a receive; the ML sees the SL go.
+  if (auto c = std::atomic_load(&reading_))
+    c->shutdown();
   if (thread_.joinable())
     thread_.join();
 }
@@ -53,21 +56,25 @@ void ml_link::run(int accept_timeout_ms) {
 }
 
 void ml_link::read(std::shared_ptr<mlsl::ml_channel> channel) {
-  while (!stopping_) {
-    auto f = channel->receive(poll_ms);
-    if (f) {
-      auto shared = std::make_shared<mlsl::frame>(std::move(*f));
-      if (!node_.post([d = delegate_, shared](transport::node_context& ctx) {
-            d->on_ml_frame(ctx, *shared);
-          }))
-        return;
-      continue;
-    }
-    if (channel->last_failure() == mlsl::failure::timeout)
-      continue;
-    auto why = f.error().message;
-    node_.post([d = delegate_, why](transport::node_context& ctx) { d->on_ml_gone(ctx, why); });
+  std::atomic_store(&reading_, channel);
+  if (stopping_)
     return;
+  // Blocking reads: a message may take long to arrive in full from a busy
+  // ML, and the destructor wakes a blocked read with `shutdown`.
+  while (!stopping_) {
+    auto f = channel->receive(-1);
+    if (!f) {
+      if (stopping_)
+        return;
+      auto why = f.error().message;
+      node_.post([d = delegate_, why](transport::node_context& ctx) { d->on_ml_gone(ctx, why); });
+      return;
+    }
+    auto shared = std::make_shared<mlsl::frame>(std::move(*f));
+    if (!node_.post([d = delegate_, shared](transport::node_context& ctx) {
+          d->on_ml_frame(ctx, *shared);
+        }))
+      return;
   }
 }
 

@@ -97,6 +97,9 @@ void sl_delegate::lose_ml(const std::string& why) {
     return;
   failure_ = why;
   logger()->error("ML session lost: {}", why);
+  // An ML still waiting for an answer must not wait forever.
+  if (ml_)
+    ml_->shutdown();
   phase_ = session_phase::ended;
   ended_ms_ = now_ms_;
 }

@@ -53,9 +53,10 @@ public:
   /// `max_message_bytes` or the peer is gone ("the SL closed the channel").
   status send(MessageType type, const google::protobuf::MessageLite& body);
 
-  /// Receives the next message, waiting at most `timeout_ms` for all of it
-  /// (negative: forever; a merge round may legitimately wait for peers for
-  /// hours). On failure `last_failure()` says why; after anything but a
+  /// Receives the next message, waiting at most `timeout_ms` for it to
+  /// begin (negative: forever; a merge round may legitimately wait for
+  /// peers for hours); once begun, it is read to the end unless the peer
+  /// stalls for 30 s. On failure `last_failure()` says why; after anything but a
   /// timeout the channel is unusable.
   expected<frame> receive(int timeout_ms = -1);
 
@@ -84,6 +85,11 @@ public:
 
   /// Closes the socket; the peer's next receive reports it.
   void close() noexcept;
+
+  /// Shuts the connection down in both directions without closing the
+  /// socket: a receive blocked in another thread returns (as closed), and
+  /// so does the peer's. Safe to call from any thread.
+  void shutdown() noexcept;
 
 private:
   error fail(failure kind, errc code, std::string message);

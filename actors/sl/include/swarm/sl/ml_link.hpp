@@ -42,6 +42,8 @@ private:
   transport::tls_node& node_;
   std::shared_ptr<sl::sl_delegate> delegate_;
   std::atomic<bool> stopping_{false};
+  // The channel being read, for the destructor to wake (atomic_load/store).
+  std::shared_ptr<mlsl::ml_channel> reading_;
   std::thread thread_;
 };
 
