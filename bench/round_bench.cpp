@@ -6,9 +6,11 @@
 // table shows, per N, the median of the nodes' p50s, the largest p90 and
 // max, and the wall time of the whole run.
 //
-// Usage: round_bench [--quick] [BIN_DIR]
+// Usage: round_bench [--quick] [--nodes N,N,...] [--keep] [BIN_DIR]
 //   BIN_DIR   where `swarm` and `swarm-toy-ml` are (default: this binary's)
-//   --quick   N = 2 only, 20 syncs (default: 50 syncs)
+//   --quick   N = 2 only, 20 syncs (default: 2, 4 and 8 nodes, 50 syncs)
+//   --nodes   the swarm sizes to run
+//   --keep    keep each run's certificates and logs (the path is printed)
 
 #include <algorithm>
 #include <cstdio>
@@ -44,10 +46,11 @@ std::optional<sync_stats> parse_stats(const std::string& log) {
   return s;
 }
 
-/// A scratch directory, removed with its contents.
+/// A scratch directory, removed with its contents unless `keep`.
 struct scratch_dir {
   fs::path path;
-  scratch_dir() {
+  bool keep = false;
+  explicit scratch_dir(bool keep_it) : keep(keep_it) {
     std::string pattern = (fs::temp_directory_path() / "round_bench.XXXXXX").string();
     if (::mkdtemp(pattern.data()) == nullptr)
       throw std::runtime_error("mkdtemp failed");
@@ -55,23 +58,32 @@ struct scratch_dir {
   }
   ~scratch_dir() {
     std::error_code ec;
-    fs::remove_all(path, ec);
+    if (keep)
+      std::printf("    logs of this run: %s\n", path.c_str());
+    else
+      fs::remove_all(path, ec);
   }
 };
 
 /// Runs one swarm of `n` nodes; prints its table row. Returns the row's
 /// aggregate (median p50 over the nodes, largest p90 and max).
-std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs) {
-  scratch_dir dir;
+std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool keep) {
+  scratch_dir dir{keep};
   swarm_cluster c{bin, dir.path, 25, n};
   c.start_sn();
   auto start = steady::now();
-  for (int i = 1; i <= n; ++i)
-    c.start_sl(i, toy_spec(bin, "toy-" + std::to_string(i),
-                           {{"MIN_PEERS", std::to_string(n)},
-                            {"SYNC_FREQUENCY", "1"},
-                            {"TOY_BATCHES", std::to_string(syncs)},
-                            {"TOY_REPORT_SYNC", "1"}}));
+  for (int i = 1; i <= n; ++i) {
+    auto spec = toy_spec(bin, "toy-" + std::to_string(i),
+                         {{"MIN_PEERS", std::to_string(n)},
+                          {"SYNC_FREQUENCY", "1"},
+                          {"TOY_BATCHES", std::to_string(syncs)},
+                          {"TOY_REPORT_SYNC", "1"}});
+    // The SL's default timeouts, not the tests' short ones: a 1 s leader
+    // timeout is shorter than an 8-node exchange of 1.6 MB models on a
+    // busy 2-core machine, and elections would churn.
+    spec.sl_env.clear();
+    c.start_sl(i, spec);
+  }
   std::vector<sync_stats> nodes;
   for (int i = 1; i <= n; ++i) {
     int code = c.sl(i).wait_exit(std::chrono::seconds{60 + 4 * syncs});
@@ -104,16 +116,27 @@ std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs) {
 
 int main(int argc, char** argv) try {
   bool quick = false;
+  bool keep = false;
+  std::vector<int> sizes{2, 4, 8};
   fs::path bin = fs::canonical("/proc/self/exe").parent_path();
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--quick")
+    if (arg == "--quick") {
       quick = true;
-    else if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: round_bench [--quick] [BIN_DIR]\n";
+      sizes = {2};
+    } else if (arg == "--keep") {
+      keep = true;
+    } else if (arg == "--nodes" && i + 1 < argc) {
+      sizes.clear();
+      std::stringstream list{argv[++i]};
+      for (std::string x; std::getline(list, x, ',');)
+        sizes.push_back(std::stoi(x));
+    } else if (arg == "--help" || arg == "-h") {
+      std::cout << "usage: round_bench [--quick] [--nodes N,N,...] [--keep] [BIN_DIR]\n";
       return 0;
-    } else
+    } else {
       bin = arg;
+    }
   }
   for (const char* name : {"swarm", "swarm-toy-ml"})
     if (!fs::exists(bin / name)) {
@@ -121,7 +144,6 @@ int main(int argc, char** argv) try {
       return 2;
     }
   int syncs = quick ? 20 : 50;
-  std::vector<int> sizes = quick ? std::vector<int>{2} : std::vector<int>{2, 4, 8};
   std::printf("round latency, MNIST-sized model (1.6 MB), sync after every batch, %d syncs "
               "per node; ms per sync as the ML sees it\n",
               syncs);
@@ -129,15 +151,15 @@ int main(int argc, char** argv) try {
               "wall_s");
   std::optional<sync_stats> two;
   for (int n : sizes) {
-    auto row = run_swarm(bin, n, syncs);
+    auto row = run_swarm(bin, n, syncs, keep);
     if (!row)
       return 1;
     if (n == 2)
       two = row;
   }
-  bool pass = two && two->p50 <= target_p50_ms;
-  std::printf("target: p50 <= %.0f ms at 2 nodes: %s (%.2f ms)\n", target_p50_ms,
-              pass ? "PASS" : "FAIL", two ? two->p50 : 0.0);
+  if (two)
+    std::printf("target: p50 <= %.0f ms at 2 nodes: %s (%.2f ms)\n", target_p50_ms,
+                two->p50 <= target_p50_ms ? "PASS" : "FAIL", two->p50);
   return 0;
 } catch (const std::exception& e) {
   std::cerr << "round_bench: " << e.what() << '\n';

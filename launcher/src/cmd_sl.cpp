@@ -125,18 +125,6 @@ int supervise(const sigset_t& sigs, transport::tls_node& node,
       log->error("the ML exited with status {} before its training was over", *ml_status);
       return *ml_status != 0 ? *ml_status : 1;
     }
-    if (st->failure && ml && !ml_status) {
-      // The ML may wait forever for an answer that will never come (e.g.
-      // its channel broke mid-sync): give it time to report the failure
-      // and exit by itself, then stop it.
-      auto now = std::chrono::steady_clock::now();
-      failed_at = failed_at.value_or(now);
-      if (now - *failed_at >= std::chrono::seconds{10}) {
-        log->error("the ML is still running after the session failed ({}); stopping it",
-                   *st->failure);
-        ml_status = ml->stop(5'000);
-      }
-    }
     if (st->failure) {
       if (!ml || ml_status)
         return ml_status && *ml_status != 0 ? *ml_status : 1;

@@ -162,6 +162,13 @@ public:
     return result;
   }
 
+  /// Returns "SL-i failed (exit N)" and the tails of every log.
+  std::string failure(int i) const {
+    auto code = sls_.at(i)->exit_code();
+    return "SL-" + std::to_string(i) + " failed (exit " + std::to_string(code.value_or(-1))
+           + ")\n" + dump();
+  }
+
   /// Returns the SN's API port.
   uint16_t api_port() const {
     return api_port_;

@@ -69,7 +69,7 @@ BOOST_AUTO_TEST_CASE(a_late_joiner_starts_from_the_latest_committed_model) {
 
   std::vector<std::string> digests;
   for (int i : {1, 2, 3}) {
-    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, "SL-" << i << " failed\n" << c.dump());
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, c.failure(i));
     auto log = c.log(i);
     BOOST_TEST(log.find("Final Swarm model was loaded.") != std::string::npos);
     digests.push_back(value_after(log, "Final model SHA-256: "));

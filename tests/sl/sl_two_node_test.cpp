@@ -45,29 +45,9 @@ nlohmann::json final_rounds(const swarm_cluster& c) {
   return rows;
 }
 
-} // namespace
-
-BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_history) {
-  swarm::test::temp_dir dir;
-  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 21, 2};
-  c.start_sn();
-  for (int i : {1, 2})
-    c.start_sl(i, mnist_spec(i));
-  for (int i : {1, 2})
-    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(240s) == 0, "SL-" << i << " failed\n" << c.dump());
-  std::vector<std::string> digests;
-  for (int i : {1, 2}) {
-    auto log = c.log(i);
-    BOOST_CHECK_MESSAGE(log.find("All peers and Swarm training rounds finished. Final Swarm "
-                                 "model was loaded.")
-                          != std::string::npos,
-                        "SL-" << i << " has no final model\n" << tail(log));
-    digests.push_back(value_after(log, "Final model SHA-256: "));
-  }
-  BOOST_TEST(digests[0].size() == 64u);
-  BOOST_TEST(digests[0] == digests[1]);
-
-  // The leader's round records reach the SN by gossip.
+// The leader's round records reached the SN by gossip: every round, each
+// linked to the previous one, the last one final with the final model.
+void check_round_history(const swarm_cluster& c, const std::string& final_digest) {
   auto rows = final_rounds(c);
   BOOST_REQUIRE_MESSAGE(!rows.empty() && rows.back().value("final", false),
                         "no final round at the SN: " << rows.dump() << '\n' << c.dump());
@@ -75,15 +55,17 @@ BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_histo
   BOOST_REQUIRE(!commits.empty());
   BOOST_TEST(rows.size() == commits.back().round);
   for (size_t k = 0; k < rows.size(); ++k) {
-    BOOST_TEST(rows[k].value("round", 0u) == k + 1);
     BOOST_TEST_MESSAGE("round " << k + 1 << ": " << rows[k].dump());
+    BOOST_TEST(rows[k].value("round", 0u) == k + 1);
     BOOST_TEST(rows[k].value("chain_ok", false), "round " << k + 1 << " is not linked");
     BOOST_TEST(rows[k].value("final", false) == (k + 1 == rows.size()));
   }
   BOOST_TEST(rows.back().value("merged_digest", "").substr(0, 16) == commits.back().digest);
-  BOOST_TEST(rows.back().value("merged_digest", "") == digests[0]);
+  BOOST_TEST(rows.back().value("merged_digest", "") == final_digest);
+}
 
-  // Both SLs are listed as SLs under the SN they joined through.
+// Both SLs are listed as SLs under the SN they joined through.
+void check_node_parents(const swarm_cluster& c) {
   std::string sn_uuid;
   std::map<std::string, std::string> parents;
   wait_until(
@@ -104,4 +86,29 @@ BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_histo
   BOOST_TEST(parents.size() == 2u);
   BOOST_TEST(parents["SL-1"] == sn_uuid);
   BOOST_TEST(parents["SL-2"] == sn_uuid);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_history) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 21, 2};
+  c.start_sn();
+  for (int i : {1, 2})
+    c.start_sl(i, mnist_spec(i));
+  for (int i : {1, 2})
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(240s) == 0, c.failure(i));
+  std::vector<std::string> digests;
+  for (int i : {1, 2}) {
+    auto log = c.log(i);
+    BOOST_CHECK_MESSAGE(log.find("All peers and Swarm training rounds finished. Final Swarm "
+                                 "model was loaded.")
+                          != std::string::npos,
+                        "SL-" << i << " has no final model\n" << tail(log));
+    digests.push_back(value_after(log, "Final model SHA-256: "));
+  }
+  BOOST_TEST(digests[0].size() == 64u);
+  BOOST_TEST(digests[0] == digests[1]);
+  check_round_history(c, digests[0]);
+  check_node_parents(c);
 }

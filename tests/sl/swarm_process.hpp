@@ -178,7 +178,7 @@ bool wait_until(Pred pred, std::chrono::milliseconds timeout,
 inline std::vector<swarm::identity::cert_tree> make_hosts(const fs::path& root, int n) {
   std::vector<swarm::identity::cert_tree> hosts;
   for (int i = 1; i <= n; ++i)
-    hosts.push_back(sn_test::make_host(root / ("h" + std::to_string(i)), i));
+    hosts.push_back(sn_test::make_host(root / std::string{"h"}.append(std::to_string(i)), i));
   for (const auto& from : hosts)
     for (const auto& into : hosts)
       if (&from != &into)

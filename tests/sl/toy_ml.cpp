@@ -46,7 +46,7 @@ int env_int(const char* name, int fallback) {
 }
 
 /// Returns the SHA-256 of the parameters as the swarm computes it.
-std::string digest_hex(const toy_model& model) {
+std::string digest_hex(toy_model& model) {
   swarm::merge::tensor_bundle bundle;
   for (const auto& v : model.views())
     bundle.add(v.name, v.shape, v.data);
@@ -71,7 +71,9 @@ void report_syncs(std::vector<double> ms) {
     return;
   }
   std::sort(ms.begin(), ms.end());
-  auto at = [&](double q) { return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))]; };
+  auto at = [&](double q) {
+    return ms[static_cast<size_t>(q * static_cast<double>(ms.size() - 1))];
+  };
   std::printf("sync_ms p50=%.3f p90=%.3f max=%.3f n=%zu\n", at(0.5), at(0.9), ms.back(),
               ms.size());
 }

@@ -60,7 +60,9 @@ inline expected<std::vector<tensor_spec>> parse_shapes(std::string_view text) {
       return make_error(errc::invalid_argument, "empty tensor in the shape list");
     if (spec.name.empty()) {
       int& n = spec.shape.size() >= 2 ? kernels : biases;
-      spec.name = (spec.shape.size() >= 2 ? "w" : "b") + (n > 0 ? std::to_string(n) : "");
+      spec.name = spec.shape.size() >= 2 ? "w" : "b";
+      if (n > 0)
+        spec.name += std::to_string(n);
       ++n;
     }
     result.push_back(std::move(spec));
