@@ -11,6 +11,9 @@
 //                      others b, b1, ... (default "784x512,512,512x10,10")
 //   TOY_BATCHES        batches in total (default 100), over TOY_EPOCHS (1)
 //   TOY_BATCH_WORK_US  busy compute per batch in microseconds (default 0)
+//   TOY_SETUP_WORK_US  busy compute between opening the session and
+//                      on_train_begin, as a program that loads its data
+//                      after creating the callback (default 0)
 //   TOY_REPORT_SYNC    1: print "sync_ms p50=.. p90=.. max=.. n=.." at the end
 //   SYNC_FREQUENCY (10), MIN_PEERS (2), NODE_NAME, NODE_WEIGHTAGE (1),
 //   MERGE_METHOD (mean), TRAINING_CONTRACT, SWARM_SEED (1), SWARM_LOOPBACK
@@ -172,6 +175,7 @@ int main() try {
   }
   log->info("{} tensors, {} floats; {} batches over {} epochs", layout->size(),
             model.float_count(), batches, epochs);
+  busy_work(env_int("TOY_SETUP_WORK_US", 0));
   return train(model, **cb, batches, epochs, env_int("TOY_BATCH_WORK_US", 0),
                env_or("TOY_REPORT_SYNC", "0") == "1");
 } catch (const std::exception& e) {

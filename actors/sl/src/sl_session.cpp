@@ -155,6 +155,8 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   if (!model)
     return fail_session(model.error().message, mlsl::Status::ERROR_IN_USER);
   sync_seq_ = req.sync_seq_num();
+  bool first_sync = !synced_;
+  synced_ = true;
   last_info_.weight = req.node_weightage() > 0 ? req.node_weightage() : node_weightage_;
   last_info_.samples = req.samples();
   last_info_.epochs_done = req.epochs_done();
@@ -165,6 +167,20 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   if (final_event_) {
     // The swarm finished without this node: hand it the final model.
     deliver(*final_event_);
+    return;
+  }
+  if (first_sync && !close && coord_->committed_model()) {
+    // The swarm trained before this ML's first sync (a late joiner, or an
+    // ML that loaded its data after opening the session, while catch-ups
+    // arrived): start from the latest committed model rather than offer
+    // untrained values to the next round.
+    merge::round_event ev;
+    ev.round = coord_->committed_round();
+    ev.digest = coord_->committed_digest();
+    ev.model = coord_->committed_model();
+    ev.caught_up = true;
+    logger()->info("the ML starts from the latest committed model (round {})", ev.round);
+    deliver(ev);
     return;
   }
   if (close)

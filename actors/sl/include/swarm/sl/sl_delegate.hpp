@@ -145,6 +145,9 @@ private:
   std::optional<std::string> failure_;
   uint64_t session_id_ = 0;
   uint64_t sync_seq_ = 0;
+  // Whether the ML has synced in this session (its first sync may start
+  // from a model committed before it).
+  bool synced_ = false;
   uint64_t loss_seq_ = 0;
   uint32_t sync_interval_ = 0;
   uint32_t current_interval_ = 0;
