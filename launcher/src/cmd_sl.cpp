@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/mlsl/frame.hpp"
@@ -158,6 +159,7 @@ void run_sl(const sl_args& args) {
   auto listener = mlsl::ml_listener::bind(channel);
   if (!listener)
     fail(listener.error().message);
+  run_registration registration{"sl", args.host_ip};
   auto delegate = std::make_shared<sl::sl_delegate>(std::move(opts));
   transport::tls_node_config cfg;
   cfg.identity.key = args.key;

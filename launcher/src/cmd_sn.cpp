@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
 #include "swarm/api/server.hpp"
@@ -89,6 +90,7 @@ void run_sn(const sn_args& args) {
   if (!args.apls_ip.empty())
     log->info("--apls-ip {} ignored: this Swarm needs no license server", args.apls_ip);
   auto sigs = block_stop_signals();
+  run_registration registration{"sn", args.host_ip};
   auto delegate = std::make_shared<sn::sn_delegate>(options_of(args));
   transport::tls_node_config cfg;
   cfg.identity = identity_of(args);

@@ -9,6 +9,9 @@
 #include "cmd_gen_cert.hpp"
 #include "cmd_sl.hpp"
 #include "cmd_sn.hpp"
+#include "cmd_swci.hpp"
+#include "cmd_stop.hpp"
+#include "cmd_swop.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/common/version.hpp"
 
@@ -38,6 +41,9 @@ int main(int argc, char** argv) {
   swarm::launcher::add_gen_cert_command(app);
   swarm::launcher::add_sn_command(app);
   swarm::launcher::add_sl_command(app);
+  swarm::launcher::add_swci_command(app);
+  swarm::launcher::add_stop_command(app);
+  swarm::launcher::add_swop_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::RuntimeError& e) {

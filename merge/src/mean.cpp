@@ -71,6 +71,12 @@ void prefault([[maybe_unused]] void* data, [[maybe_unused]] size_t bytes) noexce
 tensor_bundle merge_inputs::empty_output() const {
   tensor_bundle result;
   result.tensors = contributions.front().model->tensors;
+  if (recycled != nullptr && recycled->capacity() >= count) {
+    // Warm pages: no faults, no prefault call.
+    result.values = std::move(*recycled);
+    result.values.clear();
+    return result;
+  }
   result.values.reserve(count);
   prefault(result.values.data(), count * sizeof(float));
   return result;

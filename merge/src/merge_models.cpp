@@ -96,11 +96,14 @@ status check_options(const merge_options& opts, size_t n) {
 
 } // namespace
 
-expected<tensor_bundle> merge_models(std::span<const contribution> inputs,
-                                     const merge_options& opts) {
+namespace {
+
+expected<tensor_bundle> run_merge(std::span<const contribution> inputs, const merge_options& opts,
+                                  std::vector<float>* recycled) {
   auto flat = flatten(inputs);
   if (!flat)
     return flat.error();
+  flat->recycled = recycled;
   const auto& in = *flat;
   if (auto ok = check_options(opts, in.size()); !ok)
     return ok.error();
@@ -132,6 +135,22 @@ expected<tensor_bundle> merge_models(std::span<const contribution> inputs,
     default:
       return make_error(errc::invalid_argument, "unknown merge method");
   }
+}
+
+} // namespace
+
+expected<tensor_bundle> merge_models(std::span<const contribution> inputs,
+                                     const merge_options& opts) {
+  return run_merge(inputs, opts, nullptr);
+}
+
+status merge_models_into(std::span<const contribution> inputs, const merge_options& opts,
+                         tensor_bundle& out) {
+  auto merged = run_merge(inputs, opts, &out.values);
+  if (!merged)
+    return merged.error();
+  out = std::move(*merged);
+  return {};
 }
 
 } // namespace swarm::merge

@@ -59,6 +59,15 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
       if (name != self_ && !live_peers_.contains(name))
         send(name, catch_up_request_msg{0});
   }
+  if (checked_in_) {
+    // A peer found after this node checked in (typically at the first
+    // sync, while the SLs still discover each other) would otherwise hear
+    // of the check-in only at the next resend, a heartbeat interval later:
+    // measured, that was most of the first round's latency.
+    for (const auto& name : live_peers)
+      if (name != self_ && !live_peers_.contains(name))
+        send(name, checkin_msg{committed_.round + 1, term_, my_info_});
+  }
   live_peers_ = live_peers;
   live_peers_.erase(self_);
   seen_.insert(live_peers_.begin(), live_peers_.end());

@@ -2,10 +2,35 @@
 // propose, commit once enough acceptors took the proposal.
 
 #include <algorithm>
+#include <mutex>
 
 #include "swarm/merge/round_coordinator.hpp"
 
 namespace swarm::merge {
+
+// The last merged model's values come back here when its last holder (a
+// proposal, the committed state, an encoder's cache, possibly on another
+// thread) drops it.
+struct round_coordinator::spare_values {
+  std::mutex mutex;
+  std::vector<float> values;
+};
+
+model_ptr round_coordinator::make_merged(tensor_bundle merged) {
+  if (!spare_)
+    spare_ = std::make_shared<spare_values>();
+  std::weak_ptr<spare_values> home = spare_;
+  // Allocated non-const, so the deleter may take the values back.
+  return model_ptr{new tensor_bundle(std::move(merged)), [home](const tensor_bundle* x) {
+                     auto* owned = const_cast<tensor_bundle*>(x);
+                     if (auto spare = home.lock()) {
+                       std::lock_guard<std::mutex> guard{spare->mutex};
+                       if (owned->values.capacity() > spare->values.capacity())
+                         spare->values = std::move(owned->values);
+                     }
+                     delete owned;
+                   }};
+}
 
 void round_coordinator::start_exchange(int64_t now_ms) {
   if (committed_.model) {
@@ -96,12 +121,16 @@ void round_coordinator::try_merge(int64_t now_ms, bool timed_out) {
     // Everyone present is inactive: the model stays as it was.
     proposal.model = committed_.model ? committed_.model : my_model_;
   } else {
-    auto merged = merge_models(inputs, cfg_.merge);
-    if (!merged) {
+    tensor_bundle merged;
+    if (spare_) {
+      std::lock_guard<std::mutex> guard{spare_->mutex};
+      merged.values = std::move(spare_->values);
+    }
+    if (!merge_models_into(inputs, cfg_.merge, merged)) {
       abdicate(now_ms);
       return;
     }
-    proposal.model = std::make_shared<const tensor_bundle>(std::move(*merged));
+    proposal.model = make_merged(std::move(merged));
   }
   auto everyone = audience();
   bool nobody_else = std::all_of(everyone.begin(), everyone.end(), [&](const std::string& x) {

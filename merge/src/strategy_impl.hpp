@@ -27,6 +27,9 @@ struct merge_inputs {
   /// Whether all weights are equal, so that the unweighted fast paths of
   /// the per-coordinate strategies give the same result.
   bool equal_weights = false;
+  /// Storage the caller offers for the output (merge_models_into); taken
+  /// by empty_output when it is large enough.
+  std::vector<float>* recycled = nullptr;
 
   /// Returns the number of contributions.
   size_t size() const noexcept {
@@ -41,7 +44,8 @@ struct merge_inputs {
   /// Returns a bundle with the common layout and no values yet, but room
   /// for all: single-pass strategies append their output block by block,
   /// which spares zero-filling it first (a whole extra pass, plus reading
-  /// the zeros back). Large outputs are prefaulted in one call.
+  /// the zeros back). Large outputs are prefaulted in one call, unless
+  /// `recycled` storage (already mapped) is large enough.
   tensor_bundle empty_output() const;
 };
 

@@ -59,7 +59,7 @@ expected<size_t> check_meta(const TensorMeta& meta, size_t index, std::string_vi
 
 } // namespace
 
-void to_wire(const merge::tensor_bundle& x, ModelBundle& out) {
+void to_wire(const merge::tensor_bundle& x, ModelBundle& out, const sha256_digest* digest) {
   out.Clear();
   out.mutable_tensors()->Reserve(static_cast<int>(x.tensors.size()));
   for (const auto& info : x.tensors) {
@@ -69,12 +69,12 @@ void to_wire(const merge::tensor_bundle& x, ModelBundle& out) {
     meta->set_dtype(std::string{merge::to_string(info.type)});
   }
   out.mutable_data()->assign(reinterpret_cast<const char*>(x.values.data()), x.size_bytes());
-  auto sum = merge::digest(x);
+  auto sum = digest != nullptr ? *digest : merge::digest(x);
   out.set_sha256(reinterpret_cast<const char*>(sum.data()), sum.size());
 }
 
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view peer,
-                                         size_t max_bytes) {
+                                         size_t max_bytes, sha256_digest* verified) {
   if (static_cast<size_t>(x.tensors_size()) > max_tensors)
     return refuse(errc::invalid_argument, peer,
                   std::to_string(x.tensors_size()) + " tensors, at most "
@@ -112,6 +112,8 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
                   "SHA-256 digest does not match the tensors (corrupted or tampered)");
   if (auto st = merge::check_finite(result, peer); !st)
     return st.error();
+  if (verified != nullptr)
+    *verified = sum;
   return result;
 }
 

@@ -36,10 +36,17 @@ void fill(Repeated& out, const std::vector<participant>& xs) {
 
 } // namespace
 
-const ModelBundle& round_encoder::bundle_of(const model_ptr& model) {
+void round_encoder::remember_digest(model_ptr model, const sha256_digest& digest) {
+  known_model_ = std::move(model);
+  known_digest_ = digest;
+}
+
+const ModelBundle& round_encoder::bundle_of(const model_ptr& model, const sha256_digest* digest) {
   if (model.get() != cached_) {
+    if (digest == nullptr && model == known_model_)
+      digest = &known_digest_;
     cached_bundle_.Clear();
-    to_wire(*model, cached_bundle_);
+    to_wire(*model, cached_bundle_, digest);
     cached_ = model.get();
     // Holding the owner keeps the address from being reused by a new model.
     cached_owner_ = model;
@@ -72,7 +79,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           if (m.accepted_model) {
             v.set_accepted_term(m.accepted_term);
             v.set_accepted_digest(bytes_of(m.accepted_digest));
-            *v.mutable_accepted_model() = bundle_of(m.accepted_model);
+            *v.mutable_accepted_model() = bundle_of(m.accepted_model, &m.accepted_digest);
             fill(*v.mutable_accepted_participants(), m.accepted_participants);
           }
         } else if constexpr (std::is_same_v<T, model_request_msg>) {
@@ -80,13 +87,13 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         } else if constexpr (std::is_same_v<T, model_reply_msg>) {
           auto& r = *out.mutable_model_reply();
           fill(*r.mutable_info(), m.info);
-          *r.mutable_model() = bundle_of(m.model);
+          *r.mutable_model() = bundle_of(m.model, nullptr);
         } else if constexpr (std::is_same_v<T, heartbeat_msg>) {
           out.mutable_heartbeat();
         } else if constexpr (std::is_same_v<T, proposal_msg>) {
           auto& p = *out.mutable_proposal();
           p.set_digest(bytes_of(m.digest));
-          *p.mutable_model() = bundle_of(m.model);
+          *p.mutable_model() = bundle_of(m.model, &m.digest);
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
         } else if constexpr (std::is_same_v<T, accepted_msg>) {
@@ -99,7 +106,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           auto& c = *out.mutable_catch_up();
           c.set_leader(m.leader);
           c.set_digest(bytes_of(m.digest));
-          *c.mutable_model() = bundle_of(m.model);
+          *c.mutable_model() = bundle_of(m.model, &m.digest);
           fill(*c.mutable_participants(), m.participants);
           c.set_final(m.final);
         }

@@ -1,5 +1,6 @@
 // libFuzzer target for the decoders of the replicated swarm state: node
-// records, round records, gossip update batches, anti-entropy summaries, state files and
+// records, round records, task, taskrunner, taskrunner peer and contract
+// records, gossip update batches, anti-entropy summaries, state files and
 // identity files. The first input byte picks the decoder; the rest is its
 // input. Beyond "never crash", whatever decodes must survive a round trip.
 
@@ -11,11 +12,14 @@
 #include <string_view>
 
 #include "swarm/common/sha256.hpp"
+#include "swarm/membership/state_contract_record.hpp"
 #include "swarm/membership/state_file.hpp"
 #include "swarm/membership/state_identity.hpp"
 #include "swarm/membership/state_node_record.hpp"
 #include "swarm/membership/state_round_record.hpp"
 #include "swarm/membership/state_sync.hpp"
+#include "swarm/membership/state_task_record.hpp"
+#include "swarm/membership/state_taskrunner_record.hpp"
 
 using namespace swarm::membership;
 
@@ -51,6 +55,20 @@ void fuzz_round_record(std::span<const std::byte> in) {
   check(std::ranges::equal(out.bytes(), twice.bytes()));
   check(record_hash(*again) == record_hash(*x));
   check_chain(std::span{&*x, 1});
+}
+
+// Whatever a record decoder accepts passes `check` and re-encodes to a value
+// that decodes equal.
+template <class T>
+void fuzz_record(std::span<const std::byte> in) {
+  auto x = T::decode(in);
+  if (!x)
+    return;
+  check(static_cast<bool>(x->check()));
+  byte_writer out;
+  x->encode(out);
+  auto again = T::decode(out.bytes());
+  check(again && *again == *x);
 }
 
 void fuzz_updates(std::span<const std::byte> in) {
@@ -116,7 +134,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto in = std::as_bytes(std::span{data + 1, size - 1});
   // New decoders take new selector values, so existing corpus files keep
   // reaching the decoder they were written for.
-  switch (data[0] % 7) {
+  switch (data[0] % 11) {
     case 0:
       fuzz_node_record(in);
       break;
@@ -134,6 +152,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 5:
       fuzz_identity(in);
+      break;
+    case 7:
+      fuzz_record<task_record>(in);
+      break;
+    case 8:
+      fuzz_record<taskrunner_record>(in);
+      break;
+    case 9:
+      fuzz_record<taskrunner_peer_record>(in);
+      break;
+    case 10:
+      fuzz_record<contract_record>(in);
       break;
     default:
       fuzz_round_record(in);

@@ -199,3 +199,29 @@ BOOST_AUTO_TEST_CASE(a_trim_fraction_outside_zero_to_one_half_is_refused) {
     BOOST_TEST(result.error().message.find("trim_fraction") != std::string::npos);
   }
 }
+
+BOOST_AUTO_TEST_CASE(merging_into_a_reused_output_equals_a_fresh_merge_and_keeps_its_storage) {
+  std::mt19937_64 rng{17};
+  random_inputs r{rng, test_layouts().front(), 5};
+  for (auto m : {merge_method::mean, merge_method::coordmedian, merge_method::geomedian,
+                 merge_method::trimmedmean, merge_method::krum, merge_method::multikrum}) {
+    merge_options opts;
+    opts.method = m;
+    opts.byzantine_count = 1;
+    tensor_bundle out;
+    // Twice: the first merge allocates, the second writes into that storage
+    // where the strategy builds its output in one pass.
+    for (int pass = 0; pass < 2; ++pass) {
+      const float* before = out.values.data();
+      BOOST_REQUIRE(merge_models_into(r.inputs, opts, out));
+      BOOST_TEST(bitwise_equal(out, merged(r.inputs, opts)), to_string(m));
+      bool one_pass = m == merge_method::mean || m == merge_method::coordmedian
+                      || m == merge_method::trimmedmean || m == merge_method::multikrum;
+      if (pass == 1 && one_pass)
+        BOOST_TEST(out.values.data() == before, to_string(m));
+    }
+  }
+  // An error leaves the output usable.
+  tensor_bundle out;
+  BOOST_TEST(!merge_models_into({}, {}, out));
+}

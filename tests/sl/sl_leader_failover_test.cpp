@@ -1,6 +1,6 @@
 // Three SLs with toy ML nodes on 127.22.{1,2,3}.1. Once a round with all
 // three committed, its leader's SL is killed (kill -9, with its ML child):
-// a survivor takes over in a later term within seconds (HPE: 600 s), and
+// a survivor takes over within seconds (HPE: 600 s), and
 // both survivors finish with the same model.
 
 #define BOOST_TEST_MODULE sl_leader_failover
@@ -74,13 +74,17 @@ BOOST_AUTO_TEST_CASE(a_killed_leader_is_replaced_within_seconds_and_survivors_ag
 
   // Failover time: from the kill to the first commit by another leader.
   // A survivor that missed that round catches up to a later one, so look
-  // at both.
+  // at both. Any term: the killed leader is usually term 0's default
+  // (the first participant by name) and a survivor takes over in term 1;
+  // but when round 1 committed before the first node by name checked in
+  // (nodes still discovering each other), the killed leader was not the
+  // default, and the default survivor leads the next round in term 0.
   std::optional<commit_line> next;
   bool took_over = wait_until(
     [&] {
       for (int i : survivors)
         if (!next)
-          next = takeover(c.commits(i), before[i], leader, 1);
+          next = takeover(c.commits(i), before[i], leader, 0);
       return next.has_value();
     },
     60s, 20ms);

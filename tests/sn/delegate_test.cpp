@@ -1,7 +1,8 @@
 // Two sn_delegates wired through a fake node_context, without CAF: the
 // second joins through the first and both end up with both node records,
-// and round records gossiped into one reach both APIs. Also the round
-// snapshot on its own (sn_rounds).
+// and round records gossiped into one reach both APIs, and a change queued
+// by the API runs on the node's tick and reaches the other SN. Also the
+// round snapshot on its own (sn_rounds).
 
 #define BOOST_TEST_MODULE sn_delegate
 #include <boost/test/unit_test.hpp>
@@ -11,6 +12,8 @@
 #include <deque>
 
 #include "process.hpp"
+#include "fake_context.hpp"
+#include "swarm/membership/state_contract_record.hpp"
 #include "swarm/membership/state_round_record.hpp"
 #include "swarm/membership/state_sync.hpp"
 #include "swarm/sn/sn_delegate.hpp"
@@ -20,70 +23,11 @@ namespace {
 
 using namespace swarm;
 
-struct letter {
-  std::string from;
-  std::string to_address;
-  wire::Envelope env;
-};
-
-// Delivers every envelope through a shared queue; names and addresses are
-// fixed ("SN-1" at "a:1", "SN-2" at "b:1").
-class fake_context : public transport::node_context {
-public:
-  fake_context(std::string name, std::string address, std::deque<letter>& queue, int64_t& clock)
-    : name_(std::move(name)), address_(std::move(address)), queue_(&queue), clock_(&clock) {
-  }
-  const std::string& name() const override {
-    return name_;
-  }
-  const std::string& address() const override {
-    return address_;
-  }
-  int64_t now_ms() const override {
-    return *clock_;
-  }
-  bool send_to_name(std::string_view name, wire::Envelope env) override {
-    queue_->push_back({name_, name == "SN-1" ? "a:1" : "b:1", std::move(env)});
-    return true;
-  }
-  void send_to_address(std::string_view address, wire::Envelope env) override {
-    queue_->push_back({name_, std::string{address}, std::move(env)});
-  }
-  void send(std::string_view name, std::string_view address, wire::Envelope env) override {
-    if (address.empty())
-      send_to_name(name, std::move(env));
-    else
-      send_to_address(address, std::move(env));
-  }
-  void dial(std::string_view) override {
-  }
-  std::vector<transport::peer_info> peers() const override {
-    return {};
-  }
-  bool is_verified(std::string_view) const override {
-    return true;
-  }
-  void request_stop() override {
-  }
-
-private:
-  std::string name_;
-  std::string address_;
-  std::deque<letter>* queue_;
-  int64_t* clock_;
-};
+using sn_test::fake_context;
+using sn_test::letter;
 
 sn::sn_options options(bool sentinel, const std::filesystem::path& dir) {
-  sn::sn_options opts;
-  opts.sentinel = sentinel;
-  opts.host = sentinel ? "a" : "b";
-  opts.p2p_port = 1;
-  opts.data_dir = dir;
-  opts.swim_config = membership::local_defaults();
-  opts.rng_seed = sentinel ? 1 : 2;
-  if (!sentinel)
-    opts.seeds.push_back("a:1");
-  return opts;
+  return sn_test::overlay_options(sentinel, dir);
 }
 
 membership::node_uuid sl_uuid() {
@@ -256,4 +200,39 @@ BOOST_AUTO_TEST_CASE(the_round_snapshot_is_rebuilt_only_when_the_rounds_map_chan
   BOOST_TEST(provider.metrics_text().find("contract=\"b\"") == std::string::npos);
   BOOST_TEST(provider.metrics_text().find("swarm_round_last{contract=\"a\"} 2\n")
              != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(an_api_change_runs_on_the_next_tick_and_reaches_the_other_sn) {
+  swarm::test::temp_dir dir;
+  std::deque<letter> queue;
+  int64_t clock = 1000;
+  sn::sn_delegate d1{options(true, dir.path() / "1")};
+  sn::sn_delegate d2{options(false, dir.path() / "2")};
+  fake_context c1{"SN-1", "a:1", queue, clock};
+  fake_context c2{"SN-2", "b:1", queue, clock};
+  d1.on_start(c1);
+  d2.on_start(c2);
+  run(d1, c1, d2, c2, queue, clock, 100);
+  BOOST_REQUIRE(d2.joined());
+  auto reply = d1.provider()->apply([](api::write_context& ctx) {
+    membership::contract_record x{"c1", ctx.now_ms, 0, 0};
+    BOOST_REQUIRE(ctx.put(x));
+    return api::response::json({{"name", "c1"}}, 201);
+  });
+  BOOST_TEST((reply.wait_for(std::chrono::seconds{0}) == std::future_status::timeout));
+  run(d1, c1, d2, c2, queue, clock, 1);
+  BOOST_REQUIRE((reply.wait_for(std::chrono::seconds{0}) == std::future_status::ready));
+  BOOST_TEST(reply.get().status == 201);
+  // The writer's snapshot has it before the reply; the other SN gets it by gossip.
+  BOOST_TEST(d1.provider()->state_snapshot()->map_of<membership::contract_record>().contains("c1"));
+  run(d1, c1, d2, c2, queue, clock, 50);
+  auto there = d2.provider()->state_snapshot()->map_of<membership::contract_record>().get("c1");
+  BOOST_REQUIRE(there);
+  BOOST_TEST(there->name == "c1");
+  BOOST_TEST(d1.provider()->metrics_text().find("swarm_tasks 0\n") != std::string::npos);
+  // A stopping SN refuses changes at once.
+  d1.on_stop(c1);
+  auto late = d1.provider()->apply([](api::write_context&) { return api::response{}; });
+  BOOST_REQUIRE((late.wait_for(std::chrono::seconds{0}) == std::future_status::ready));
+  BOOST_TEST(late.get().status == 503);
 }

@@ -23,12 +23,15 @@ response contract_rounds(round_provider& provider, const request& req) {
 
 } // namespace
 
-status add_round_routes(router& routes, std::shared_ptr<round_provider> provider) {
-  auto st = routes.get("/v1/contracts", [provider](const request&) {
-    return response::json(contracts_to_json(*provider->rounds()));
-  });
-  if (!st)
-    return st;
+status add_round_routes(router& routes, std::shared_ptr<round_provider> provider,
+                        bool list_contracts) {
+  if (list_contracts) {
+    auto st = routes.get("/v1/contracts", [provider](const request&) {
+      return response::json(contracts_to_json(*provider->rounds()));
+    });
+    if (!st)
+      return st;
+  }
   return routes.get("/v1/contracts/{name}/rounds", [provider](const request& req) {
     return contract_rounds(*provider, req);
   });

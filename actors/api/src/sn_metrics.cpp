@@ -24,6 +24,20 @@ status add_round_families(metrics_registry& registry, sn_metrics& result) {
   return status::ok();
 }
 
+status add_task_gauges(metrics_registry& registry, sn_metrics& result) {
+  auto tasks = registry.add_gauge("swarm_tasks",
+                                  "Tasks in the replicated state (created, not deleted).");
+  if (!tasks)
+    return tasks.error();
+  result.tasks = &(*tasks)->get();
+  auto running = registry.add_gauge("swarm_taskrunner_running",
+                                    "Taskrunners whose state is RUNNING.");
+  if (!running)
+    return running.error();
+  result.taskrunners_running = &(*running)->get();
+  return status::ok();
+}
+
 } // namespace
 
 expected<sn_metrics> sn_metrics::add_to(metrics_registry& registry) {
@@ -68,6 +82,8 @@ expected<sn_metrics> sn_metrics::add_to(metrics_registry& registry) {
     return refutations.error();
   result.refutations = &(*refutations)->get();
   if (auto st = add_round_families(registry, result); !st)
+    return st.error();
+  if (auto st = add_task_gauges(registry, result); !st)
     return st.error();
   return result;
 }

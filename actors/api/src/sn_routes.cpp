@@ -1,6 +1,7 @@
 #include "swarm/api/sn_routes.hpp"
 
 #include "swarm/api/metrics.hpp"
+#include "swarm/api/task_routes.hpp"
 
 namespace swarm::api {
 
@@ -20,8 +21,14 @@ status add_sn_routes(router& routes, std::shared_ptr<api_provider> provider) {
   });
   if (!st)
     return st;
+  // The SN's provider serves tasks too; its contract list then comes from
+  // the task routes, which know contract records besides round records.
+  auto tasks = std::dynamic_pointer_cast<task_provider>(provider);
+  if (tasks)
+    if (st = add_task_routes(routes, tasks); !st)
+      return st;
   if (auto rounds = std::dynamic_pointer_cast<round_provider>(provider))
-    return add_round_routes(routes, std::move(rounds));
+    return add_round_routes(routes, std::move(rounds), tasks == nullptr);
   return status::ok();
 }
 

@@ -84,8 +84,8 @@ void sn_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
       logger()->info("joined the overlay: {} live members", swim_->live_count());
   }
   bool unparented = false;
-  if (opts_.type == node_type::sl) {
-    // An SL names its SN as parent once the state says who that SN is.
+  if (opts_.type == node_type::sl || opts_.type == node_type::swop) {
+    // An SL (or SWOP) names its SN as parent once the state says who that SN is.
     auto own = opts_.state.nodes().get(identity_.uuid.to_string());
     unparented = own && own->parent.is_nil() && !parent_sn().is_nil();
   }
@@ -98,6 +98,7 @@ void sn_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
     last_anti_entropy_ms_ = now_ms;
     start_anti_entropy(ctx);
   }
+  apply_changes(ctx);
   push_updates(ctx);
   if (now_ms - last_save_ms_ >= opts_.save_interval_ms) {
     last_save_ms_ = now_ms;
@@ -160,6 +161,7 @@ void sn_delegate::leave(transport::node_context& ctx) {
 }
 
 void sn_delegate::on_stop(transport::node_context& ctx) {
+  provider_->close();
   if (!swim_)
     return;
   leave(ctx);

@@ -124,7 +124,8 @@ void sn_delegate::write_own_record() {
 void sn_delegate::mark_member(const std::string& name, node_status status) {
   std::vector<node_record> hits;
   opts_.state.nodes().for_each([&](const node_record& x) {
-    if ((is_sn(x.type) || x.type == node_type::sl) && x.name == name && x.status != status)
+    if ((is_sn(x.type) || x.type == node_type::sl || x.type == node_type::swop)
+        && x.name == name && x.status != status)
       hits.push_back(x);
   });
   for (auto& x : hits) {
@@ -280,6 +281,9 @@ void sn_delegate::publish() {
   opts_.state.nodes().for_each([&](const node_record& x) { nodes.push_back(to_view(x)); });
   provider_->publish(std::move(health), std::move(nodes));
   rounds_.refresh(opts_.state, *provider_);
+  // Only an SN serves the task routes; an SL or SWOP need not copy its state.
+  if (is_sn(opts_.type))
+    states_.refresh(opts_.state, *provider_);
 }
 
 } // namespace swarm::sn

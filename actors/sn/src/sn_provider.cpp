@@ -1,6 +1,7 @@
 #include "swarm/sn/sn_provider.hpp"
 
 #include <stdexcept>
+#include <utility>
 
 namespace swarm::sn {
 
@@ -43,6 +44,43 @@ std::string sn_provider::metrics_text() {
 std::shared_ptr<const api::round_table> sn_provider::rounds() {
   std::lock_guard guard{mutex_};
   return rounds_;
+}
+
+void sn_provider::publish_state(std::shared_ptr<const membership::swarm_state> state) {
+  std::lock_guard guard{mutex_};
+  state_ = std::move(state);
+}
+
+std::shared_ptr<const membership::swarm_state> sn_provider::state_snapshot() {
+  std::lock_guard guard{mutex_};
+  return state_;
+}
+
+std::future<api::response> sn_provider::apply(api::state_change change) {
+  std::promise<api::response> reply;
+  auto result = reply.get_future();
+  std::lock_guard guard{mutex_};
+  if (closed_)
+    reply.set_value(api::response::error(503, "the SN is stopping"));
+  else
+    changes_.push_back({std::move(change), std::move(reply)});
+  return result;
+}
+
+std::vector<sn_provider::pending_change> sn_provider::take_changes() {
+  std::lock_guard guard{mutex_};
+  return std::exchange(changes_, {});
+}
+
+void sn_provider::close() {
+  std::vector<pending_change> refused;
+  {
+    std::lock_guard guard{mutex_};
+    closed_ = true;
+    refused = std::exchange(changes_, {});
+  }
+  for (auto& x : refused)
+    x.reply.set_value(api::response::error(503, "the SN is stopping"));
 }
 
 } // namespace swarm::sn

@@ -5,6 +5,7 @@
 
 #include "caf_atoms.hpp"
 #include "node_actor.hpp"
+#include "tcp_nodelay.hpp"
 #include "swarm/transport/address.hpp"
 #include "swarm/wire/codec.hpp"
 
@@ -198,6 +199,11 @@ void node_actor::on_connected(const std::string& address, caf::strong_actor_ptr&
                                               " this connection; waiting for it to"
                                               " reconnect"));
   setup_.log->debug("{}: connected to {} ({})", node_name(), address, describe(peer));
+  // CAF opened the socket without TCP_NODELAY (see tcp_nodelay.hpp). None
+  // found: CAF reused a connection the peer dialed, whose socket inherited
+  // it from our listener.
+  if (auto ep = parse_address(address))
+    set_nodelay_on_connections_to(ep->host, ep->port);
   if (peer.dialed.empty())
     peer.dialed = address;
   auto key = peer.handle.address();

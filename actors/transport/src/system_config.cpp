@@ -45,6 +45,11 @@ std::unique_ptr<caf::actor_system_config> make_system_config(const tls_node_conf
     caf::put(result->content, "middleman.connection-timeout",
              span_ms(cfg.connection_timeout_ms));
   }
+  // Not CAF's "sharing" scheduler, although it would save the CPU the
+  // default work-stealing workers spend polling (about a fifth of a
+  // two-node round_bench): with it, an SN's node actor stopped receiving
+  // its ticks for good after a peer died (all workers idle, the tick never
+  // delivered; walkthrough.operator_failures_test), so we keep the default.
   if (cfg.worker_threads > 0)
     result->set("scheduler.max-threads",
                 static_cast<caf::config_value::integer>(cfg.worker_threads));

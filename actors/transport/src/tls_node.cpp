@@ -17,6 +17,7 @@
 #include "swarm/transport/address.hpp"
 #include "swarm/wire/codec.hpp"
 #include "system_config.hpp"
+#include "tcp_nodelay.hpp"
 
 namespace swarm::transport {
 
@@ -75,6 +76,11 @@ status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> 
     return refuse_to_run("cannot listen on " + format_address(cfg.bind_host, cfg.port) + ": "
                          + sys->render(bound.error()));
   port = *bound;
+  // Before any peer connects: accepted connections inherit it.
+  if (detail::set_nodelay_on_listener(port) == 0)
+    log->warn("could not switch Nagle's algorithm off on port {}: peers will see up to 40 ms"
+              " more latency per message",
+              port);
   address = format_address(cfg.advertised_host.empty() ? cfg.bind_host : cfg.advertised_host,
                            port);
   caf::anon_send(node, detail::start_atom::value, address, gateway);

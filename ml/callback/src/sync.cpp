@@ -29,7 +29,12 @@ error sl_status_error(const mlsl::Status& st, const std::string& context) {
 void swarm_callback::timed_sync(mlsl::MessageType request, mlsl::MessageType response) {
   auto start = std::chrono::steady_clock::now();
   auto st = sync(request, response);
-  sync_time_ += std::chrono::steady_clock::now() - start;
+  auto took = std::chrono::steady_clock::now() - start;
+  sync_time_ += took;
+  // Where a run's sync time goes (waiting for peers, evaluation): per sync.
+  log::get("SwarmCallback")
+    ->debug("sync {} took {:.1f} ms", seq_,
+            std::chrono::duration<double, std::milli>(took).count());
   if (!st)
     stop(st.error());
 }
@@ -119,7 +124,13 @@ status swarm_callback::handle_loss_request(const mlsl::frame& f) {
     (void) channel_->send(mlsl::GET_LOSS_RESPONSE, resp);
     return loaded;
   }
+  auto eval_start = std::chrono::steady_clock::now();
   auto measured = evaluate_ ? evaluate_() : eval_result{};
+  log::get("SwarmCallback")
+    ->debug("evaluating the merged model took {:.1f} ms",
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now()
+                                                      - eval_start)
+              .count());
   resp.mutable_status()->set_code(mlsl::Status::STATUS_OK);
   resp.set_loss(static_cast<float>(measured.loss));
   resp.set_metric(static_cast<float>(measured.metric));

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -275,6 +276,12 @@ private:
   checkin_info end_info_;
   model_ptr end_model_;
   round_ready ready_;
+  // The values of the last merged model this node proposed, handed back
+  // when every holder dropped it (round_leader.cpp), so that the next
+  // merge writes into mapped pages instead of a fresh allocation.
+  struct spare_values;
+  std::shared_ptr<spare_values> spare_;
+  model_ptr make_merged(tensor_bundle merged);
 };
 
 } // namespace swarm::merge

@@ -71,4 +71,13 @@ struct merge_options {
 expected<tensor_bundle> merge_models(std::span<const contribution> inputs,
                                      const merge_options& opts = {});
 
+/// Like merge_models, but writes the result into `out`, reusing the storage
+/// of `out.values` where the strategy builds its output in one pass (mean,
+/// coordmedian, trimmedmean, multikrum): a caller that merges every round keeps one
+/// warm buffer instead of mapping a fresh model's pages each time (for a
+/// 100 MiB model that costs about as much as the merge itself). On error,
+/// `out` is valid but its contents are unspecified.
+status merge_models_into(std::span<const contribution> inputs, const merge_options& opts,
+                         tensor_bundle& out);
+
 } // namespace swarm::merge

@@ -20,12 +20,19 @@ public:
   Envelope encode(std::string_view contract, std::string_view sender,
                   const merge::round_message& msg);
 
+  /// Tells the encoder that `digest` is `merge::digest(*model)` (e.g. as
+  /// `from_wire` verified it), so a later message carrying `model` without
+  /// a digest of its own (a model reply) does not hash it again.
+  void remember_digest(merge::model_ptr model, const sha256_digest& digest);
+
 private:
   const merge::tensor_bundle* cached_ = nullptr;
   merge::model_ptr cached_owner_;
   ModelBundle cached_bundle_;
+  merge::model_ptr known_model_;
+  sha256_digest known_digest_{};
 
-  const ModelBundle& bundle_of(const merge::model_ptr& model);
+  const ModelBundle& bundle_of(const merge::model_ptr& model, const sha256_digest* digest);
 };
 
 /// Returns an Enroll envelope: "I, round identity `sender`, train `contract`".

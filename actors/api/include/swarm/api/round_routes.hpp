@@ -17,7 +17,10 @@ namespace swarm::api {
 ///   if no round of `name` is known, 400 if `name` is not a valid contract
 ///   name (`is_valid_contract_name`).
 ///
-/// Fails only if one of these routes is already registered.
-status add_round_routes(router& routes, std::shared_ptr<round_provider> provider);
+/// Without `list_contracts`, `GET /v1/contracts` is left to
+/// `add_task_routes`, which lists contract records too. Fails only if one
+/// of these routes is already registered.
+status add_round_routes(router& routes, std::shared_ptr<round_provider> provider,
+                        bool list_contracts = true);
 
 } // namespace swarm::api

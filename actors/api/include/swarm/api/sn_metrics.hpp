@@ -24,6 +24,8 @@ inline constexpr std::array<double, 12> probe_rtt_buckets_s
 ///     swarm_rounds_committed{contract="..."}           gauge
 ///     swarm_round_last{contract="..."}                 gauge
 ///     swarm_round_participants{contract="..."}         gauge
+///     swarm_tasks                                      gauge
+///     swarm_taskrunner_running                         gauge
 ///
 /// The round families have one series per contract with committed rounds
 /// (none before the first), kept in step by `set_round_metrics`.
@@ -56,6 +58,10 @@ struct sn_metrics {
   family<gauge>* round_last = nullptr;
   /// Participants of the highest committed round, by contract.
   family<gauge>* round_participants = nullptr;
+  /// Tasks in the replicated state (created and not deleted).
+  gauge* tasks = nullptr;
+  /// Taskrunners whose state is RUNNING.
+  gauge* taskrunners_running = nullptr;
 
   /// Registers every family in `registry` and creates every label set, so
   /// all series read 0 from the first scrape. Fails if a name is taken.

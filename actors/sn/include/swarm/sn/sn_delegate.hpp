@@ -16,6 +16,7 @@
 #include "swarm/membership/swim.hpp"
 #include "swarm/sn/sn_provider.hpp"
 #include "swarm/sn/sn_rounds.hpp"
+#include "swarm/sn/sn_tasks.hpp"
 #include "swarm/transport/node_delegate.hpp"
 
 namespace swarm::sn {
@@ -124,6 +125,8 @@ private:
                   const std::vector<membership::state_update>& updates);
   void save();
   void publish();
+  // Runs the changes the API queued (sn_tasks.cpp).
+  void apply_changes(transport::node_context& ctx);
 
   sn_options opts_;
   std::shared_ptr<sn_provider> provider_;
@@ -133,6 +136,8 @@ private:
   membership::prng rng_;
   // Republishes the round records when they change.
   round_publisher rounds_;
+  // Republishes the state for the task routes when it changes.
+  state_publisher states_;
   // Local changes not yet pushed to peers.
   std::vector<membership::state_update> outbox_;
   int64_t started_ms_ = 0;

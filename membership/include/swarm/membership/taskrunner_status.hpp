@@ -1,0 +1,76 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "swarm/membership/state_swarm.hpp"
+#include "swarm/membership/state_taskrunner_record.hpp"
+
+namespace swarm::membership {
+
+/// What a taskrunner is doing, derived from its record and its peers.
+enum class runner_state : uint8_t {
+  /// No task assigned.
+  idle,
+  /// A task is assigned and its quorum is neither done nor out of reach.
+  running,
+  /// The quorum finished the task.
+  complete,
+  /// A peer failed or died and the quorum can no longer be reached.
+  error,
+};
+
+/// Returns "IDLE", "RUNNING", "COMPLETE" or "ERROR".
+std::string_view to_string(runner_state x) noexcept;
+
+/// Tells whether the SWOP with a given node uuid (canonical text) is alive.
+using swop_liveness = std::function<bool(std::string_view swop_uuid)>;
+
+/// Returns the liveness the node registry of `state` tells: a SWOP is dead
+/// once its record says LEFT or DEAD; one without a record yet (gossip may
+/// bring its peer entry first) counts as alive. The predicate refers to
+/// `state`, which must outlive it.
+swop_liveness liveness_in(const swarm_state& state);
+
+/// The status of a taskrunner as GET TASKRUNNER STATUS shows it.
+struct taskrunner_status {
+  /// The derived state.
+  runner_state state = runner_state::idle;
+  /// Peers not working on the current run (enrolled, or of an older run).
+  uint32_t enrolled = 0;
+  /// Peers running the current run.
+  uint32_t running = 0;
+  /// Peers that completed the current run.
+  uint32_t complete = 0;
+  /// Peers whose current run failed.
+  uint32_t failed = 0;
+  /// SL/ML pairs the current run's peers finished.
+  uint64_t nodes_done = 0;
+  /// What the quorum counts: done so far and wanted.
+  uint64_t quorum_done = 0;
+  /// The quorum: SL/ML pairs for RUN_SWARM, SWOPs otherwise (and for
+  /// WITH ALL PEERS or TARGET runs).
+  uint64_t quorum_wanted = 0;
+  /// One line: progress, or why the run failed.
+  std::string message;
+};
+
+/// Returns the peer entries of taskrunner `name`, in index order: by
+/// enrolment time, then uuid (stable, and the same on every replica).
+std::vector<taskrunner_peer_record> peers_of(const swarm_state& state, std::string_view name);
+
+/// Derives the status of `runner` from its peer entries (`peers_of`).
+/// COMPLETE once the quorum is done; ERROR once a peer of the current run
+/// failed or a RUNNING one is no longer alive and the peers still working
+/// on the run cannot reach the quorum; RUNNING otherwise; IDLE without a
+/// task. ERROR is not final: a TARGET retry that succeeds makes it
+/// RUNNING, then COMPLETE.
+taskrunner_status derive_status(const taskrunner_record& runner,
+                                std::span<const taskrunner_peer_record> peers,
+                                const swop_liveness& alive);
+
+} // namespace swarm::membership

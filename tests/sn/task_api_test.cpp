@@ -1,0 +1,119 @@
+// Two `swarm sn` processes (127.0.1.1 the sentinel, 127.0.2.1): a task
+// created and finalized through SN 1's API shows up finalized on SN 2, and
+// a taskrunner assignment made through SN 2 shows up on SN 1.
+
+#define BOOST_TEST_MODULE sn_task_api
+#include <boost/test/unit_test.hpp>
+
+#include <unistd.h>
+
+#include "process.hpp"
+#include "sn_process.hpp"
+
+namespace {
+
+using namespace sn_test;
+using swarm::identity::cert_tree;
+
+constexpr auto deadline = 120s;
+
+const std::string build_yaml = "Name: build\nTaskType: MAKE_USER_CONTAINER\nAuthor: me\n"
+                               "Prereq: ROOTTASK\nOutcome: img\nBody:\n"
+                               "  BuildContext: ~\n  BuildType: INLINE\n"
+                               "  BuildSteps:\n  - FROM debian\n";
+
+struct pair_of_sns {
+  swarm::test::temp_dir dir;
+  std::vector<cert_tree> hosts;
+  uint16_t p2p_port = static_cast<uint16_t>(21000 + (::getpid() % 19000) * 2 % 19000);
+  uint16_t api_port = static_cast<uint16_t>(p2p_port + 1);
+
+  pair_of_sns() {
+    for (int i = 1; i <= 2; ++i)
+      hosts.push_back(make_host(dir.path() / ("h" + std::to_string(i)), i));
+    exchange(hosts[0], hosts[1]);
+    exchange(hosts[1], hosts[0]);
+  }
+
+  static std::string ip(int i) {
+    return "127.0." + std::to_string(i) + ".1";
+  }
+
+  std::unique_ptr<sn_process> start(int i) {
+    const auto& tree = hosts[static_cast<size_t>(i - 1)];
+    std::vector<std::string> argv{(swarm::test::bin_dir() / "swarm").string(), "sn",
+                                  "--host-ip", ip(i), "--sn-p2p-port", std::to_string(p2p_port),
+                                  "--sn-api-port", std::to_string(api_port), "--key",
+                                  tree.key("sn").string(), "--cert", tree.cert("sn").string(),
+                                  "--capath", tree.capath.string(), "--data-dir",
+                                  (dir.path() / ("data" + std::to_string(i))).string()};
+    if (i == 1)
+      argv.push_back("--sentinel");
+    else
+      argv.insert(argv.end(), {"--sentinel-ip", ip(1), "--sentinel-p2p-port",
+                               std::to_string(p2p_port)});
+    auto result = std::make_unique<sn_process>(std::move(argv),
+                                               dir.path() / ("sn" + std::to_string(i) + ".log"));
+    if (!result->wait_for_output("Starting SWARM-API-SERVER on port: " + std::to_string(api_port),
+                                 deadline))
+      BOOST_FAIL("SN " << i << " did not start:\n" << result->output());
+    return result;
+  }
+
+  // Calls SN `i`'s API as the host's SWCI; status 0 if it did not answer.
+  std::pair<int, nlohmann::json> call(int i, const std::string& method, const std::string& path,
+                                      const nlohmann::json& body = nullptr) {
+    const auto& tree = hosts[static_cast<size_t>(i - 1)];
+    httplib::SSLClient client{ip(i), api_port, tree.cert("swci").string(),
+                              tree.key("swci").string()};
+    client.enable_server_certificate_verification(false);
+    client.set_connection_timeout(5s);
+    client.set_read_timeout(10s);
+    auto text = body.is_null() ? std::string{} : body.dump();
+    auto res = method == "GET" ? client.Get(path.c_str())
+                               : client.Post(path.c_str(), text, "application/json");
+    if (!res)
+      return {0, nullptr};
+    return {res->status, nlohmann::json::parse(res->body, nullptr, false)};
+  }
+
+  // Waits until GET `path` on SN `i` answers 200 with `pred(body)` true.
+  template <class Pred>
+  bool wait_for(int i, const std::string& path, Pred pred) {
+    auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+      auto [status, body] = call(i, "GET", path);
+      if (status == 200 && pred(body))
+        return true;
+      std::this_thread::sleep_for(250ms);
+    }
+    return false;
+  }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_task_finalized_on_one_sn_is_read_finalized_from_the_other) {
+  pair_of_sns c;
+  auto sn1 = c.start(1);
+  auto sn2 = c.start(2);
+  auto [created, task] = c.call(1, "POST", "/v1/tasks", {{"yaml", build_yaml}});
+  BOOST_REQUIRE_MESSAGE(created == 201, task.dump());
+  auto [finalized, done] = c.call(1, "POST", "/v1/tasks/build/finalize");
+  BOOST_REQUIRE_MESSAGE(finalized == 200, done.dump());
+  // SN 1 answers from its own replica at once: a client reads its writes.
+  BOOST_TEST(c.call(1, "GET", "/v1/tasks/build").second.value("finalized", false));
+  bool seen = c.wait_for(2, "/v1/tasks/build",
+                         [](const nlohmann::json& x) { return x.value("finalized", false); });
+  if (!seen)
+    BOOST_TEST_MESSAGE(sn1->output() << sn2->output());
+  BOOST_REQUIRE_MESSAGE(seen, "SN 2 never showed the task finalized");
+  auto [assigned, info] = c.call(2, "POST", "/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe/assign",
+                                 {{"task", "build"}, {"peers", 1}});
+  BOOST_REQUIRE_MESSAGE(assigned == 200, info.dump());
+  BOOST_TEST(c.wait_for(1, "/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe",
+                        [](const nlohmann::json& x) { return x.value("task", "") == "build"; }));
+  BOOST_TEST(c.call(1, "POST", "/v1/tasks/build/finalize").first == 200);
+  sn2->signal(SIGTERM);
+  BOOST_TEST(sn2->wait_exit(30s) == 0);
+}
