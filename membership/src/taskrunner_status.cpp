@@ -82,10 +82,24 @@ std::string_view to_string(runner_state x) noexcept {
   return "UNKNOWN";
 }
 
-swop_liveness liveness_in(const swarm_state& state) {
-  return [&state](std::string_view uuid) {
+swop_liveness liveness_in(const swarm_state& state, uint64_t now_ms) {
+  return [&state, now_ms](std::string_view uuid) {
+    auto silent_since = [now_ms](uint64_t last_ms) {
+      return last_ms != 0 && now_ms > last_ms && now_ms - last_ms > swop_silence_limit_ms;
+    };
+    // A SWOP rewrites its taskrunner entries every 10 s while it lives; an
+    // entry's version is the wall-clock time of that write (hlc_floor).
+    uint64_t heard_ms = 0;
+    auto suffix = "/" + std::string{uuid};
+    for (const auto& [key, e] : state.map_of<taskrunner_peer_record>().raw().entries())
+      if (!e.tombstone && key.ends_with(suffix))
+        heard_ms = std::max(heard_ms, e.version >> 16);
+    if (silent_since(heard_ms))
+      return false;
     auto x = state.nodes().get(uuid);
-    return !x || x->status == node_status::active;
+    if (!x)
+      return true;
+    return x->status == node_status::active && !silent_since(x->last_seen_ms);
   };
 }
 

@@ -5,6 +5,9 @@
 
 #include "object_ops_fixture.hpp"
 #include "swarm/membership/task_ops.hpp"
+#include "swarm/membership/crdt_entry.hpp"
+#include "swarm/membership/state_node_record.hpp"
+#include "swarm/membership/state_uuid.hpp"
 #include "swarm/membership/taskrunner_ops.hpp"
 
 using namespace swarm::membership;
@@ -252,4 +255,38 @@ BOOST_AUTO_TEST_CASE(two_sns_assigning_at_once_converge_on_one_run_and_lose_no_p
     ids.insert(p.run_id);
   BOOST_TEST(ids.size() == 2u);
   BOOST_TEST(ids.contains(ra.run_id));
+}
+
+BOOST_AUTO_TEST_CASE(a_swop_whose_record_goes_silent_counts_as_dead_as_one_declared_dead) {
+  swarm_state s;
+  auto uuid = *parse_uuid("0b6f7c1e-1a2b-4c3d-8e9f-001122334455");
+  node_record swop;
+  swop.type = node_type::swop;
+  swop.host = "127.0.1.1";
+  swop.name = "SWOP-1";
+  swop.uuid = uuid;
+  swop.last_seen_ms = 1'000;
+  BOOST_REQUIRE(s.nodes().put(swop, uuid, 1));
+  auto text = uuid.to_string();
+  BOOST_TEST(liveness_in(s, 1'000 + swop_silence_limit_ms)(text));
+  BOOST_TEST(!liveness_in(s, 1'001 + swop_silence_limit_ms)(text));
+  // A clock behind the record's is no silence.
+  BOOST_TEST(liveness_in(s, 500)(text));
+  BOOST_TEST(liveness_in(s, 1'000'000)("not-a-known-swop"));
+  swop.status = node_status::dead;
+  BOOST_REQUIRE(s.nodes().put(swop, uuid, 2));
+  BOOST_TEST(!liveness_in(s, 1'000)(text));
+}
+
+BOOST_AUTO_TEST_CASE(a_swop_known_only_by_its_peer_entry_is_dead_once_the_entry_goes_silent) {
+  swarm_state s;
+  auto entry = peer("0b6f7c1e-1a2b-4c3d-8e9f-001122334466", 7, peer_state::running);
+  BOOST_REQUIRE(s.map_of<taskrunner_peer_record>().put(
+    entry, *parse_uuid(entry.swop_uuid), hlc_floor(1'000)));
+  BOOST_TEST(liveness_in(s, 1'000 + swop_silence_limit_ms)(entry.swop_uuid));
+  BOOST_TEST(!liveness_in(s, 1'001 + swop_silence_limit_ms)(entry.swop_uuid));
+  // Its refresh brings it back.
+  BOOST_REQUIRE(s.map_of<taskrunner_peer_record>().put(
+    entry, *parse_uuid(entry.swop_uuid), hlc_floor(30'000)));
+  BOOST_TEST(liveness_in(s, 1'001 + swop_silence_limit_ms)(entry.swop_uuid));
 }

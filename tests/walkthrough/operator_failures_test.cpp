@@ -105,15 +105,18 @@ BOOST_AUTO_TEST_CASE(a_swop_killed_during_a_task_leaves_no_orphans_and_the_task_
                                  && contains(sl_test::read_text(sl_log), "started the ML");
                         }, 120s),
                         "the task never ran:\n" + swop->output() + sl_test::read_text(sl_log));
-  // Kill it in the middle of the task: once its SL has joined the overlay.
+  // Kill it in the middle of the task: once the SN knows it runs the task
+  // and its SL has joined the overlay. (Killed before the SN learns that it
+  // took the run, the run waits for a taker: see the closing note.)
   BOOST_REQUIRE(wait_until([&] {
+    auto peers = c.get("/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe/peers");
     auto nodes = c.get("/v1/nodes");
-    if (!nodes.is_object())
+    if (!peers.is_object() || peers["peers"].size() != 1u || !nodes.is_object())
       return false;
+    bool sl_active = false;
     for (const auto& n : nodes["nodes"])
-      if (n.value("type", "") == "SL" && n.value("status", "") == "ACTIVE")
-        return true;
-    return false;
+      sl_active = sl_active || (n.value("type", "") == "SL" && n.value("status", "") == "ACTIVE");
+    return sl_active && peers["peers"][0].value("state", "") == "RUNNING";
   }, 120s));
   auto swop_pid = swop->pid();
   ::kill(swop_pid, SIGKILL); // the SWOP only, not its children's groups

@@ -1,6 +1,7 @@
 #include "task_support.hpp"
 
 #include <charconv>
+#include <chrono>
 #include <cmath>
 
 #include "swarm/common/sha256.hpp"
@@ -9,6 +10,14 @@
 namespace swarm::api::detail {
 
 namespace {
+
+// Status reads judge a SWOP's silence against the wall clock, as the
+// records' last-seen times are wall-clock times.
+uint64_t wall_clock_ms() {
+  using namespace std::chrono;
+  return static_cast<uint64_t>(
+    duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count());
+}
 
 using namespace membership;
 
@@ -84,7 +93,7 @@ nlohmann::json task_json(const task_record& x, bool with_body) {
 
 nlohmann::json runner_json(const swarm_state& state, const taskrunner_record& x) {
   auto peers = peers_of(state, x.name);
-  auto st = derive_status(x, peers, liveness_in(state));
+  auto st = derive_status(x, peers, liveness_in(state, wall_clock_ms()));
   return {{"name", x.name},
           {"state", to_string(st.state)},
           {"task", x.task},
@@ -105,7 +114,7 @@ nlohmann::json runner_json(const swarm_state& state, const taskrunner_record& x)
 }
 
 nlohmann::json peers_json(const swarm_state& state, std::string_view name) {
-  auto alive = liveness_in(state);
+  auto alive = liveness_in(state, wall_clock_ms());
   auto rows = nlohmann::json::array();
   auto peers = peers_of(state, name);
   for (size_t i = 0; i < peers.size(); ++i)

@@ -63,7 +63,7 @@ response assign(task_provider& provider, const request& req, task_route_options 
   if (auto* r = std::get_if<response>(&parsed))
     return std::move(*r);
   auto change = [x = std::get<assign_request>(std::move(parsed))](write_context& ctx) {
-    auto runner = assign_task(ctx.state, x, ctx.now_ms, liveness_in(ctx.state));
+    auto runner = assign_task(ctx.state, x, ctx.now_ms, liveness_in(ctx.state, ctx.now_ms));
     if (!runner)
       return refusal(runner.error());
     if (auto failed = write(ctx, *runner))

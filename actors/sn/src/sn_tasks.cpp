@@ -42,7 +42,7 @@ bool state_publisher::refresh(const swarm_state& state, sn_provider& provider) {
   published_ = true;
   auto& m = provider.metrics();
   m.tasks->set(static_cast<double>(state.map_of<task_record>().raw().size()));
-  auto alive = liveness_in(state);
+  auto alive = liveness_in(state, wall_ms());
   size_t running = 0;
   for (const auto& r : list_taskrunners(state))
     if (!r.task.empty()

@@ -30,11 +30,22 @@ std::string_view to_string(runner_state x) noexcept;
 /// Tells whether the SWOP with a given node uuid (canonical text) is alive.
 using swop_liveness = std::function<bool(std::string_view swop_uuid)>;
 
-/// Returns the liveness the node registry of `state` tells: a SWOP is dead
-/// once its record says LEFT or DEAD; one without a record yet (gossip may
-/// bring its peer entry first) counts as alive. The predicate refers to
-/// `state`, which must outlive it.
-swop_liveness liveness_in(const swarm_state& state);
+/// How long a SWOP's node record may go without a refresh before the SWOP
+/// counts as dead: three and a half of the overlay's 10 s refresh periods.
+/// A backstop for the membership protocol: a SWOP that died without the
+/// overlay declaring it (a crash right after its start) still fails its
+/// running task instead of leaving it RUNNING for ever.
+inline constexpr uint64_t swop_silence_limit_ms = 35'000;
+
+/// Returns the liveness `state` tells at `now_ms` (ms since the Unix
+/// epoch): a SWOP is dead once its node record says LEFT or DEAD, or once
+/// its node record's last-seen time or its latest taskrunner entry
+/// (rewritten every 10 s) is older than `swop_silence_limit_ms`; one without
+/// a node record (gossip may bring its peer entry first, or a SWOP that
+/// died at once may never have sent it) counts as alive until its entries
+/// go silent. The predicate refers to `state`,
+/// which must outlive it.
+swop_liveness liveness_in(const swarm_state& state, uint64_t now_ms);
 
 /// The status of a taskrunner as GET TASKRUNNER STATUS shows it.
 struct taskrunner_status {
