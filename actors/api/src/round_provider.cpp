@@ -4,15 +4,13 @@
 #include <charconv>
 #include <cmath>
 
+#include "json_numbers.hpp"
 #include "swarm/api/provider.hpp"
 
 namespace swarm::api {
 
-namespace {
+namespace detail {
 
-/// Returns `x` as the JSON number a reader expects: 0.3f prints as 0.3, not
-/// as its double expansion 0.30000001192092896; null if not finite (JSON
-/// has no NaN or infinity).
 nlohmann::json float_json(float x) {
   if (!std::isfinite(x))
     return nullptr;
@@ -24,7 +22,7 @@ nlohmann::json float_json(float x) {
   return widened;
 }
 
-} // namespace
+} // namespace detail
 
 bool is_valid_contract_name(std::string_view name) noexcept {
   if (name.empty() || name.size() > max_contract_name_bytes)
@@ -40,8 +38,8 @@ nlohmann::json to_json(const round_participant_view& x) {
     {"name", x.name},
     {"weight", x.weight},
     {"samples", x.samples},
-    {"loss", float_json(x.loss)},
-    {"metric", float_json(x.metric)},
+    {"loss", detail::float_json(x.loss)},
+    {"metric", detail::float_json(x.metric)},
     {"epochs_done", x.epochs_done},
     {"total_epochs", x.total_epochs},
     {"done", x.done},

@@ -1,5 +1,7 @@
 #include "task_support.hpp"
 
+#include "json_numbers.hpp"
+
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -21,17 +23,6 @@ uint64_t wall_clock_ms() {
 
 using namespace membership;
 
-// A float as its shortest decimal (0.3f is 0.3), null if not finite.
-nlohmann::json float_json(float x) {
-  if (!std::isfinite(x))
-    return nullptr;
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x);
-  double widened = x;
-  if (ec == std::errc{})
-    std::from_chars(buf, end, widened);
-  return widened;
-}
 
 nlohmann::json peer_json(const taskrunner_peer_record& p, size_t index, bool alive) {
   return {{"index", index},          {"uuid", p.swop_uuid},
