@@ -74,6 +74,8 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
   std::erase_if(checkins_, [&](const auto& kv) {
     return kv.first != self_ && !live_peers_.contains(kv.first);
   });
+  std::erase_if(early_models_,
+                [&](const auto& kv) { return !live_peers_.contains(kv.first); });
   if (checkins_.size() < cfg_.min_peers)
     quorum_since_ms_.reset();
   try_lead(now_ms);
@@ -88,7 +90,12 @@ void round_coordinator::check_in(const checkin_info& info, model_ptr model, int6
   my_info_.eligible = cfg_.eligible;
   my_model_ = std::move(model);
   checkins_[self_] = {my_info_, term_};
-  broadcast(checkin_msg{committed_.round + 1, term_, my_info_});
+  // The expected leader gets the model right away; if another node ends up
+  // leading, it asks for the model as usual.
+  auto leader = term_ == 0 ? candidate(0) : std::nullopt;
+  for (const auto& to : audience())
+    send(to, checkin_msg{committed_.round + 1, term_, my_info_,
+                         leader == to ? my_model_ : nullptr});
   last_resend_ms_ = now_ms;
   if (!quorum_since_ms_ && checkins_.size() >= cfg_.min_peers)
     quorum_since_ms_ = now_ms;
@@ -186,6 +193,14 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
   // membership has not reported yet.
   checkins_[from] = {m.info, m.term};
   seen_.insert(from);
+  if (m.model) {
+    early_models_[from] = m.model;
+    // A leader already exchanging may be waiting for just this model.
+    if (lead_ && lead_->phase == leader_state::exchanging && m.term == term_) {
+      take_model(from, m.info, m.model);
+      try_merge(now_ms, false);
+    }
+  }
   if (m.term > term_)
     adopt_term(m.term, now_ms);
   if (!quorum_since_ms_ && checkins_.size() >= cfg_.min_peers)
@@ -274,6 +289,7 @@ void round_coordinator::commit(committed_state next, bool led_by_me, bool caught
   term_ = 0;
   voted_for_.clear();
   checkins_.clear();
+  early_models_.clear();
   checked_in_ = false;
   my_model_.reset();
   accepted_.reset();

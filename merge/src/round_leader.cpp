@@ -56,9 +56,16 @@ void round_coordinator::start_exchange(int64_t now_ms) {
   for (const auto& [name, _] : checkins_)
     lead.members.push_back(name);
   lead.models[self_] = {my_info_, my_model_};
-  for (const auto& name : lead.members)
-    if (name != self_)
+  // A copy: take_model drops a member whose model it refuses.
+  auto members = lead.members;
+  for (const auto& name : members) {
+    if (name == self_)
+      continue;
+    if (auto early = early_models_.find(name); early != early_models_.end())
+      take_model(name, checkins_[name].first, early->second);
+    else
       send(name, model_request_msg{committed_.round + 1, term_});
+  }
   try_merge(now_ms, false);
 }
 
@@ -67,23 +74,28 @@ void round_coordinator::on_model_reply(const std::string& from, const model_repl
   if (!lead_ || lead_->phase != leader_state::exchanging || m.round != committed_.round + 1
       || m.term != term_ || !m.model)
     return;
+  take_model(from, m.info, m.model);
+  try_merge(now_ms, false);
+}
+
+void round_coordinator::take_model(const std::string& from, const checkin_info& info,
+                                   const model_ptr& model) {
   auto& lead = *lead_;
   auto member = std::find(lead.members.begin(), lead.members.end(), from);
-  if (member == lead.members.end())
+  if (member == lead.members.end() || lead.models.contains(from))
     return;
   const auto& reference = committed_.model ? *committed_.model : *my_model_;
-  auto st = check_same_layout(reference, *m.model, from);
+  auto st = check_same_layout(reference, *model, from);
   if (st)
-    st = check_finite(*m.model, from);
+    st = check_finite(*model, from);
   if (!st) {
     ++stats_.refusals_sent;
-    send(from, refusal_msg{m.round, st.error().message});
+    send(from, refusal_msg{committed_.round + 1, st.error().message});
     lead.members.erase(member);
     checkins_.erase(from);
   } else {
-    lead.models[from] = {m.info, m.model};
+    lead.models[from] = {info, model};
   }
-  try_merge(now_ms, false);
 }
 
 void round_coordinator::abdicate(int64_t now_ms) {

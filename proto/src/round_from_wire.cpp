@@ -57,9 +57,9 @@ expected<std::vector<participant>> participants_of(const Repeated& xs, std::stri
 
 expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announced,
                              std::string_view peer) {
-  // from_wire recomputes the digest and checks it against the bundle's
-  // own; the announced one must equal that (no second hash of the model).
-  if (announced
+  // from_wire recomputes the bundle's own digest, if it has one; the
+  // announced one must equal that (no second hash of the model).
+  if (announced && !x.sha256().empty()
       && (x.sha256().size() != announced->size()
           || !std::equal(announced->begin(), announced->end(),
                          reinterpret_cast<const uint8_t*>(x.sha256().data()))))
@@ -79,6 +79,10 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
   auto d = digest_of(digest_bytes, peer);
   if (!d)
     return d.error();
+  // Votes and catch-ups are rare: their models must come with the digest,
+  // checked on arrival. Proposals, sent every round, name theirs only.
+  if (!std::is_same_v<Msg, proposal_msg> && bundle.sha256().empty())
+    return make_error(errc::checksum_mismatch, who(peer, "model without its SHA-256 digest"));
   auto model = model_of(bundle, &*d, peer);
   if (!model)
     return model.error();
@@ -107,7 +111,14 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       auto info = info_of(x.checkin().info(), peer);
       if (!info)
         return info.error();
-      return round_message{checkin_msg{r, t, *info}};
+      checkin_msg m{r, t, *info, nullptr};
+      if (x.checkin().has_model()) {
+        auto model = model_of(x.checkin().model(), nullptr, peer);
+        if (!model)
+          return model.error();
+        m.model = std::move(*model);
+      }
+      return round_message{std::move(m)};
     }
     case RoundMessage::kVoteRequest:
       return round_message{vote_request_msg{r, t}};

@@ -36,18 +36,13 @@ void fill(Repeated& out, const std::vector<participant>& xs) {
 
 } // namespace
 
-void round_encoder::remember_digest(model_ptr model, const sha256_digest& digest) {
-  known_model_ = std::move(model);
-  known_digest_ = digest;
-}
-
 const ModelBundle& round_encoder::bundle_of(const model_ptr& model, const sha256_digest* digest) {
-  if (model.get() != cached_) {
-    if (digest == nullptr && model == known_model_)
-      digest = &known_digest_;
+  bool with_digest = digest != nullptr;
+  if (model.get() != cached_ || with_digest != cached_with_digest_) {
     cached_bundle_.Clear();
     to_wire(*model, cached_bundle_, digest);
     cached_ = model.get();
+    cached_with_digest_ = with_digest;
     // Holding the owner keeps the address from being reused by a new model.
     cached_owner_ = model;
   }
@@ -71,6 +66,8 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           out.set_term(m.term);
         if constexpr (std::is_same_v<T, checkin_msg>) {
           fill(*out.mutable_checkin()->mutable_info(), m.info);
+          if (m.model)
+            *out.mutable_checkin()->mutable_model() = bundle_of(m.model, nullptr);
         } else if constexpr (std::is_same_v<T, vote_request_msg>) {
           out.mutable_vote_request();
         } else if constexpr (std::is_same_v<T, vote_msg>) {
@@ -93,7 +90,9 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         } else if constexpr (std::is_same_v<T, proposal_msg>) {
           auto& p = *out.mutable_proposal();
           p.set_digest(bytes_of(m.digest));
-          *p.mutable_model() = bundle_of(m.model, &m.digest);
+          // Sent every round: the digest names the value, TLS guards the
+          // bytes, so the model itself goes without a digest to recompute.
+          *p.mutable_model() = bundle_of(m.model, nullptr);
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
         } else if constexpr (std::is_same_v<T, accepted_msg>) {

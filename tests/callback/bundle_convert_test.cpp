@@ -22,9 +22,12 @@ merge::tensor_bundle sample_bundle() {
   return x;
 }
 
+// With a digest, as votes and catch-ups carry one.
 ModelBundle sample_wire() {
   ModelBundle out;
-  to_wire(sample_bundle(), out);
+  auto x = sample_bundle();
+  auto sum = merge::digest(x);
+  to_wire(x, out, &sum);
   return out;
 }
 
@@ -54,6 +57,18 @@ BOOST_AUTO_TEST_CASE(roundtrip_keeps_names_shapes_values_and_digest) {
   BOOST_TEST((back->tensors == original.tensors));
   BOOST_TEST(back->values == original.values, boost::test_tools::per_element());
   BOOST_TEST(to_hex(merge::digest(*back)) == to_hex(merge::digest(original)));
+}
+
+BOOST_AUTO_TEST_CASE(a_bundle_without_a_digest_is_taken_after_the_other_checks) {
+  ModelBundle out;
+  to_wire(sample_bundle(), out);
+  BOOST_TEST(out.sha256().empty());
+  auto back = from_wire(out, "SL-7");
+  BOOST_REQUIRE_MESSAGE(bool(back), (back ? std::string{} : back.error().to_string()));
+  BOOST_TEST(back->values == sample_bundle().values, boost::test_tools::per_element());
+  // The other checks still apply.
+  out.mutable_data()->pop_back();
+  expect_refused(out, errc::corrupt_data, "bytes");
 }
 
 BOOST_AUTO_TEST_CASE(to_wire_reuses_the_message) {
@@ -150,7 +165,8 @@ BOOST_AUTO_TEST_CASE(non_finite_values_are_refused) {
     auto x = sample_bundle();
     x.values[7] = bad;
     ModelBundle out;
-    to_wire(x, out); // a digest over the bad values: only finiteness fails
+    auto sum = merge::digest(x);
+    to_wire(x, out, &sum); // a digest over the bad values: only finiteness fails
     expect_refused(out, errc::invalid_argument, "dense/bias");
   }
 }

@@ -72,6 +72,37 @@ BOOST_AUTO_TEST_CASE(two_nodes_in_order_commit_once_with_the_weighted_mean) {
   BOOST_TEST(b["b"].committed_model()->values.front() == 2.5f);
 }
 
+BOOST_AUTO_TEST_CASE(the_expected_leader_gets_models_with_the_check_ins_and_asks_for_none) {
+  bench b{{"a", "b", "c"}, 3};
+  all_check_in(b, model_of(1.0f));
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  // Round 2: "a" (first by name among round 1's participants) is the
+  // term-0 candidate, so b and c send it their models with the check-in.
+  b.log.clear();
+  b["a"].check_in(info(), model_of(2.0f), b.now);
+  b["b"].check_in(info(), model_of(4.0f), b.now);
+  b["c"].check_in(info(), model_of(6.0f), b.now);
+  b.pump();
+  size_t requests = 0;
+  size_t models_to_a = 0;
+  size_t models_elsewhere = 0;
+  for (const auto& e : b.log) {
+    requests += std::holds_alternative<model_request_msg>(e.msg) ? 1 : 0;
+    if (const auto* m = std::get_if<checkin_msg>(&e.msg); m != nullptr && m->model != nullptr)
+      (e.to == "a" ? models_to_a : models_elsewhere) += 1;
+  }
+  BOOST_TEST(requests == 0u);
+  BOOST_TEST(models_to_a == 2u);
+  BOOST_TEST(models_elsewhere == 0u);
+  for (const auto* name : {"a", "b", "c"}) {
+    auto commits = b.commits(name);
+    BOOST_TEST_REQUIRE(commits.size() == 2u);
+    BOOST_TEST(commits[1].leader == "a");
+    BOOST_TEST(commits[1].participants.size() == 3u);
+  }
+  BOOST_TEST(b["c"].committed_model()->values.front() == 4.0f);
+}
+
 BOOST_AUTO_TEST_CASE(an_acceptor_hands_its_accepted_proposal_to_the_next_leader) {
   bench b{{"a", "b", "c"}, 2};
   all_check_in(b, model_of(1.0f));

@@ -8,6 +8,7 @@
 // back under a fresh name: see the class comment of round_coordinator.
 
 #include <algorithm>
+#include <functional>
 #include <variant>
 
 #include "round_sim_support.hpp"
@@ -32,21 +33,40 @@ struct trigger {
 
   const round_cluster& c;
   uint64_t round;
+  /// Narrows the trigger to messages that pass (all if empty).
+  std::function<bool(const Msg&)> only;
   bool fired = false;
   size_t slot = 0;
   std::string name;
+  /// The message's addressee.
+  std::string to;
 
   // Whether `out` from `from` is the trigger (true once).
   bool hit(size_t from, const merge::outgoing_message& out) {
     auto* m = as<Msg>(out);
-    if (fired || m == nullptr || m->round != round)
+    if (fired || m == nullptr || m->round != round || (only && !only(*m)))
       return false;
+    to = out.to;
     fired = true;
     slot = from;
     name = c.name_of(from);
     return true;
   }
 };
+
+// A check-in that carries the sender's model: one for the expected leader.
+bool with_model(const merge::checkin_msg& m) {
+  return m.model != nullptr;
+}
+
+// The slot named `name`.
+size_t slot_of(const round_cluster& c, const std::string& name) {
+  for (size_t i = 0; i < c.size(); ++i)
+    if (c.name_of(i) == name)
+      return i;
+  BOOST_FAIL("no slot is named " << name);
+  return 0;
+}
 
 // Restarts `slot` (fresh name) `after_ms` from now.
 void restart_later(round_cluster& c, size_t slot, int64_t after_ms) {
@@ -68,7 +88,9 @@ BOOST_AUTO_TEST_CASE(a_leader_crash_after_the_check_ins_hands_the_round_to_a_lat
   for_each_seed(400, [](uint64_t seed) {
     auto n = 3 + seed % 3;
     round_cluster c{options(seed, n, 2)};
-    trigger<merge::model_request_msg> t{c, 2 + seed % 2};
+    // The leader has the check-ins and their models, and dies as it is
+    // about to propose: nothing of the round left it.
+    trigger<merge::proposal_msg> t{c, 2 + seed % 2};
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (!t.hit(from, out))
         return send_verdict::send;
@@ -90,13 +112,16 @@ BOOST_AUTO_TEST_CASE(a_leader_crash_after_the_check_ins_hands_the_round_to_a_lat
 BOOST_AUTO_TEST_CASE(a_leader_crash_during_the_exchange_hands_the_round_to_a_later_term) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_request_msg> t{c, 2 + seed % 2};
+    trigger<merge::checkin_msg> t{c, 2 + seed % 2};
+    t.only = with_model;
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (t.hit(from, out)) {
-        // The requests leave; the leader dies while models travel.
-        c.at(c.now_ms() + 1 + static_cast<int64_t>(seed % 6), [&c, from] { c.crash(from); });
+        // The first model leaves for the leader, which dies while models
+        // travel.
+        auto leader = slot_of(c, t.to);
+        c.at(c.now_ms() + 1 + static_cast<int64_t>(seed % 6), [&c, leader] { c.crash(leader); });
         if (seed % 2 == 0)
-          restart_later(c, from, 2'000);
+          restart_later(c, leader, 2'000);
       }
       return send_verdict::send;
     });
@@ -153,7 +178,9 @@ BOOST_AUTO_TEST_CASE(a_leader_that_dies_right_after_committing_leaves_its_model_
 BOOST_AUTO_TEST_CASE(a_participant_crash_mid_round_lets_the_others_commit_without_it) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_reply_msg> t{c, 2 + seed % 3};
+    // It dies as its model is about to leave for the leader.
+    trigger<merge::checkin_msg> t{c, 2 + seed % 3};
+    t.only = with_model;
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (!t.hit(from, out))
         return send_verdict::send;
@@ -174,10 +201,12 @@ BOOST_AUTO_TEST_CASE(a_participant_crash_mid_round_lets_the_others_commit_withou
 BOOST_AUTO_TEST_CASE(a_stalled_leader_is_replaced_and_follows_the_new_one_when_it_resumes) {
   for_each_seed(400, [](uint64_t seed) {
     round_cluster c{options(seed, 3 + seed % 3, 2)};
-    trigger<merge::model_request_msg> t{c, 2 + seed % 3};
+    // The leader stalls as the models come in.
+    trigger<merge::checkin_msg> t{c, 2 + seed % 3};
+    t.only = with_model;
     c.on_send([&](size_t from, const merge::outgoing_message& out) {
       if (t.hit(from, out))
-        c.stall(from, 2'000 + static_cast<int64_t>(seed % 4) * 500);
+        c.stall(slot_of(c, t.to), 2'000 + static_cast<int64_t>(seed % 4) * 500);
       return send_verdict::send;
     });
     if (!require_clean_end(c, seed))

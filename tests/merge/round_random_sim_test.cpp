@@ -98,12 +98,9 @@ void run_faults(round_cluster& c, const round_cluster_options& o, membership::pr
 // Whether no round can commit any more by design: the next electorate
 // lacks a live majority, or fewer than min_peers nodes run.
 bool stuck_by_design(const round_cluster& c, uint32_t min_peers) {
-  const auto& electorate = c.commits().rbegin()->second.participants;
-  size_t alive = 0;
-  for (const auto& p : electorate)
-    for (size_t i = 0; i < c.size(); ++i)
-      alive += c.running(i) && c.name_of(i) == p.name ? 1 : 0;
-  return 2 * alive <= electorate.size() || running_count(c) < min_peers;
+  const auto* electorate = live_electorate(c);
+  return (electorate != nullptr && 2 * alive_in(c, *electorate) <= electorate->size())
+         || running_count(c) < min_peers;
 }
 
 } // namespace

@@ -5,6 +5,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <numeric>
@@ -65,20 +66,40 @@ inline bool require_clean_end(round_cluster& c, uint64_t seed, int64_t limit_ms 
   return require_no_violation(c, seed);
 }
 
-/// Returns whether crashing slot `victim` leaves a live majority of the
-/// latest round's participants, the next round's electorate. Scenarios
-/// crash only then: with fewer, no round can ever commit again (by design,
-/// see round_coordinator; restarted nodes come back under fresh names).
-inline bool crash_keeps_a_majority(const round_cluster& c, size_t victim) {
-  if (c.commits().empty())
-    return true;
-  const auto& electorate = c.commits().rbegin()->second.participants;
+/// Returns the participants of the latest round that a running node knows
+/// committed: the electorate the live nodes need a majority of. A round
+/// committed only by a node that died before anyone heard of it binds
+/// nobody (the others are still in it, with the previous electorate).
+/// Null before any live node committed.
+inline const std::vector<merge::participant>* live_electorate(const round_cluster& c) {
+  uint64_t known = 0;
+  for (size_t i = 0; i < c.size(); ++i)
+    if (c.running(i) && c.node(i) != nullptr)
+      known = std::max(known, c.node(i)->committed_round());
+  auto i = c.commits().find(known);
+  return i == c.commits().end() ? nullptr : &i->second.participants;
+}
+
+/// Returns how many of `electorate` run, not counting slot `except`.
+inline size_t alive_in(const round_cluster& c, const std::vector<merge::participant>& electorate,
+                       size_t except = SIZE_MAX) {
   size_t alive = 0;
   for (const auto& p : electorate)
     for (size_t i = 0; i < c.size(); ++i)
-      if (i != victim && c.running(i) && c.name_of(i) == p.name)
+      if (i != except && c.running(i) && c.name_of(i) == p.name)
         ++alive;
-  return 2 * alive > electorate.size();
+  return alive;
+}
+
+/// Returns whether crashing slot `victim` leaves a live majority of the
+/// live electorate. Scenarios crash only then: with fewer, no round can
+/// ever commit again (by design, see round_coordinator; restarted nodes
+/// come back under fresh names).
+inline bool crash_keeps_a_majority(const round_cluster& c, size_t victim) {
+  const auto* electorate = live_electorate(c);
+  if (electorate == nullptr)
+    return true;
+  return 2 * alive_in(c, *electorate, victim) > electorate->size();
 }
 
 /// Returns how many rounds any node committed.

@@ -57,6 +57,19 @@ BOOST_AUTO_TEST_CASE(a_check_in_survives_the_wire_with_every_field) {
   BOOST_CHECK_EQUAL(back.round, 4u);
   BOOST_CHECK_EQUAL(back.term, 2u);
   BOOST_CHECK(back.info == info());
+  BOOST_CHECK(!back.model);
+}
+
+BOOST_AUTO_TEST_CASE(a_check_in_for_the_leader_carries_the_model_bitwise_without_a_digest) {
+  auto model = small_model(0.25f);
+  wire::round_encoder enc;
+  auto env = enc.encode("mnist", "SL-1~1", checkin_msg{4, 0, info(), model});
+  // Integrity is TLS's job on this hop: no SHA-256 to compute or check.
+  BOOST_CHECK(env.round().checkin().model().sha256().empty());
+  auto back = std::get<checkin_msg>(trip(checkin_msg{4, 0, info(), model}));
+  BOOST_REQUIRE(back.model);
+  BOOST_CHECK(digest(*back.model) == digest(*model));
+  BOOST_CHECK(back.info == info());
 }
 
 BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) {
@@ -67,6 +80,8 @@ BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) 
   BOOST_CHECK(back.final);
   BOOST_CHECK(back.digest == p.digest);
   BOOST_CHECK(digest(*back.model) == p.digest);
+  wire::round_encoder enc;
+  BOOST_CHECK(enc.encode("mnist", "SL-1~1", p).round().proposal().model().sha256().empty());
   BOOST_REQUIRE_EQUAL(back.participants.size(), 1u);
   BOOST_CHECK_EQUAL(back.participants[0].name, "SL-2~01");
 }
@@ -90,24 +105,32 @@ BOOST_AUTO_TEST_CASE(votes_catch_ups_and_small_messages_round_trip) {
   BOOST_CHECK(std::holds_alternative<commit_msg>(trip(commit_msg{2, 1, digest(*model)})));
 }
 
-BOOST_AUTO_TEST_CASE(a_proposal_whose_model_differs_from_its_digest_is_refused) {
+BOOST_AUTO_TEST_CASE(a_catch_up_whose_model_differs_from_its_digest_is_refused) {
   auto model = small_model(0.0f);
   auto other = small_model(1.0f);
   wire::round_encoder enc;
-  auto env = enc.encode("mnist", "SL-1~1", proposal_msg{1, 0, digest(*other), model, {}, false});
+  auto env =
+    enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*other), model, {}, false});
   auto back = wire::round_from_wire(env.round(), "SL-1");
   BOOST_REQUIRE(!back);
   BOOST_CHECK_EQUAL(back.error().code, errc::checksum_mismatch);
   BOOST_CHECK(back.error().message.find("SL-1") != std::string::npos);
+  // A catch-up must bring its digest along.
+  env.mutable_round()->mutable_catch_up()->mutable_model()->clear_sha256();
+  auto bare = wire::round_from_wire(env.round(), "SL-1");
+  BOOST_REQUIRE(!bare);
+  BOOST_CHECK(bare.error().message.find("without its SHA-256") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_tampered_model_or_a_short_digest_is_refused) {
   auto model = small_model(0.0f);
   wire::round_encoder enc;
-  auto env = enc.encode("mnist", "SL-1~1", model_reply_msg{1, 0, info(), model});
-  auto& data = *env.mutable_round()->mutable_model_reply()->mutable_model()->mutable_data();
+  auto env = enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*model), model, {}, false});
+  auto& data = *env.mutable_round()->mutable_catch_up()->mutable_model()->mutable_data();
   data[0] ^= 1;
-  BOOST_CHECK(!wire::round_from_wire(env.round(), "SL-1"));
+  auto tampered = wire::round_from_wire(env.round(), "SL-1");
+  BOOST_REQUIRE(!tampered);
+  BOOST_CHECK_EQUAL(tampered.error().code, errc::checksum_mismatch);
   auto commit = enc.encode("mnist", "SL-1~1", commit_msg{1, 0, digest(*model)});
   commit.mutable_round()->mutable_commit()->set_digest("short");
   auto back = wire::round_from_wire(commit.round(), "SL-1");

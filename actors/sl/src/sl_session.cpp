@@ -83,6 +83,7 @@ void sl_delegate::on_ml_frame(transport::node_context& ctx, const mlsl::frame& f
       fail_session("unexpected message " + mlsl::type_name(f.type) + " from the ML",
                    mlsl::Status::ERROR_IN_USER);
   }
+
   if (coord_)
     flush(ctx);
 }
@@ -151,9 +152,7 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   if (!coord_ || phase_ != session_phase::training || req.session_id() != session_id_)
     return fail_session("SyncRequest outside an open session (or wrong sessionID)",
                         mlsl::Status::ERROR_IN_USER);
-  sha256_digest model_digest{};
-  auto model = wire::from_wire(req.weights(), "ML " + ctx.name(), wire::max_model_bytes,
-                               &model_digest);
+  auto model = wire::from_wire(req.weights(), "ML " + ctx.name(), wire::max_model_bytes);
   if (!model)
     return fail_session(model.error().message, mlsl::Status::ERROR_IN_USER);
   sync_seq_ = req.sync_seq_num();
@@ -165,8 +164,6 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   last_info_.total_epochs = req.total_epochs();
   last_info_.done = close;
   auto ptr = std::make_shared<const merge::tensor_bundle>(std::move(*model));
-  // Verified once here; the model reply to the leader reuses it.
-  encoder_.remember_digest(ptr, model_digest);
   phase_ = close ? session_phase::closing : session_phase::syncing;
   if (final_event_) {
     // The swarm finished without this node: hand it the final model.
@@ -222,9 +219,9 @@ void sl_delegate::deliver(const merge::round_event& ev) {
   req.set_session_id(session_id_);
   req.set_sync_seq_num(sync_seq_);
   req.set_loss_seq_num(++loss_seq_);
-  // The event's digest is the model's (the leader hashed it, or this node
-  // verified it on arrival): no need to hash 1.6 MB again.
-  wire::to_wire(*ev.model, *req.mutable_weights(), &ev.digest);
+  // No digest: the local socket guarantees integrity, and the ML would
+  // spend about a millisecond per sync checking it.
+  wire::to_wire(*ev.model, *req.mutable_weights());
   delivering_for_close_ = phase_ == session_phase::closing;
   delivering_ = ev;
   phase_ = session_phase::loss_pending;

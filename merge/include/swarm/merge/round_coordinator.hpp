@@ -240,6 +240,7 @@ private:
   // round_leader.cpp
   void start_exchange(int64_t now_ms);
   void on_model_reply(const std::string& from, const model_reply_msg& m, int64_t now_ms);
+  void take_model(const std::string& from, const checkin_info& info, const model_ptr& model);
   void try_merge(int64_t now_ms, bool timed_out);
   void propose(accepted_state proposal, int64_t now_ms);
   void on_accepted(const std::string& from, const accepted_msg& m);
@@ -263,6 +264,9 @@ private:
   uint64_t term_ = 0;
   std::string voted_for_;
   std::map<std::string, std::pair<checkin_info, uint64_t>> checkins_;
+  // Models that came with check-ins of the open round (sent to this node
+  // as the expected leader): used instead of asking for them.
+  std::map<std::string, model_ptr> early_models_;
   bool checked_in_ = false;
   checkin_info my_info_;
   model_ptr my_model_;

@@ -60,6 +60,11 @@ struct checkin_msg {
   uint64_t round = 0;
   uint64_t term = 0;
   checkin_info info;
+  /// The sender's model, attached only to the check-in for the round's
+  /// expected leader (the term-0 candidate): that leader then has every
+  /// model as soon as the check-ins arrive, without a model request and
+  /// its reply (a round trip and a wait on every round).
+  model_ptr model;
 };
 
 /// A candidate asks for votes for (round, term), terms above 0.

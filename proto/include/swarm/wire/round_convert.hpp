@@ -10,8 +10,9 @@
 namespace swarm::wire {
 
 /// Converts merge-round messages to and from `Envelope.round`. Models are
-/// carried as `ModelBundle`s and verified (digest, layout, finiteness) on
-/// the way in; the sender's name goes into every error.
+/// carried as `ModelBundle`s and verified (layout, finiteness, and the
+/// digest where one travels: votes and catch-ups, the rare paths) on the
+/// way in; the sender's name goes into every error.
 class round_encoder {
 public:
   /// Returns an envelope for `msg` in `contract` from round identity
@@ -20,17 +21,11 @@ public:
   Envelope encode(std::string_view contract, std::string_view sender,
                   const merge::round_message& msg);
 
-  /// Tells the encoder that `digest` is `merge::digest(*model)` (e.g. as
-  /// `from_wire` verified it), so a later message carrying `model` without
-  /// a digest of its own (a model reply) does not hash it again.
-  void remember_digest(merge::model_ptr model, const sha256_digest& digest);
-
 private:
   const merge::tensor_bundle* cached_ = nullptr;
   merge::model_ptr cached_owner_;
   ModelBundle cached_bundle_;
-  merge::model_ptr known_model_;
-  sha256_digest known_digest_{};
+  bool cached_with_digest_ = false;
 
   const ModelBundle& bundle_of(const merge::model_ptr& model, const sha256_digest* digest);
 };
@@ -40,8 +35,8 @@ Envelope make_enroll_envelope(std::string_view contract, std::string_view sender
 
 /// Decodes the round message in `x` (not an Enroll), sent by `peer`.
 /// Rejects digests that are not 32 bytes, models that fail
-/// `from_wire(ModelBundle)`, and proposals whose model's digest differs
-/// from the digest they announce.
+/// `from_wire(ModelBundle)`, and messages whose model carries a digest
+/// that differs from the one they announce.
 expected<merge::round_message> round_from_wire(const RoundMessage& x, std::string_view peer);
 
 } // namespace swarm::wire
