@@ -120,7 +120,8 @@ op_result<taskrunner_record> assign_task(const swarm_state& state, const assign_
   if (!task)
     return task.error();
   auto peers = peers_of(state, req.taskrunner);
-  auto status = derive_status(*runner, peers, alive);
+  auto status = derive_status(
+    *runner, peers, swop_view{alive, liveness_as_of(state, runner->assigned_ms), now_ms});
   if (!req.target.empty()) {
     auto enrolled = std::ranges::any_of(peers, [&](const auto& p) { return p.swop_uuid == req.target; });
     if (!enrolled)

@@ -1,7 +1,7 @@
 // The operators' failure paths with real processes on loopback: an
 // unfinalized task assigned, a profile with an unknown key, a task whose
-// command does not exist, a SWOP killed in the middle of a task, and SWCI
-// against an SN that is down.
+// command does not exist, a SWOP killed in the middle of a task or right
+// after it took the run, and SWCI against an SN that is down.
 
 #define BOOST_TEST_MODULE walkthrough.operator_failures_test
 #include <boost/test/unit_test.hpp>
@@ -24,10 +24,32 @@ bool contains(const std::string& text, const std::string& what) {
 const std::map<std::string, std::string> fast_polls{{"SWCI_TASKRUNNER_POLL_INTERVAL_MS", "200"},
                                                     {"SWCI_WAIT_FOR_IP_INTERVAL_MS", "100"}};
 
+/// Returns the info of the default taskrunner (null if the SN does not answer).
+nlohmann::json taskrunner_info(const ops_cluster& c) {
+  return c.get("/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe");
+}
+
 /// Returns the state of the default taskrunner, or "" if unknown.
 std::string taskrunner_state(const ops_cluster& c) {
-  auto info = c.get("/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe");
+  auto info = taskrunner_info(c);
   return info.is_object() ? info.value("state", "") : "";
+}
+
+/// Starts a SWOP and assigns it a task whose ML (sleep) never opens a
+/// session, so the task runs until the SWOP dies; returns the SWOP.
+std::unique_ptr<process_group> start_endless_task(ops_cluster& c) {
+  c.start_sn();
+  auto usr = c.write_profile();
+  auto swop = std::make_unique<process_group>(c.swop_argv(usr), std::map<std::string, std::string>{},
+                                              c.dir() / "swop.log");
+  BOOST_REQUIRE_MESSAGE(swop->wait_for_output("Ready for Task Execution", 60s), swop->output());
+  fs::create_directories(c.dir() / "model");
+  write_text(c.dir() / "swci-usr" / "t.yaml",
+             run_task("t", "/bin/sleep", "600", c.dir() / "model"));
+  auto result = c.run_swci(c.context() + "CREATE TASK FROM t.yaml\nFINALIZE TASK t\n"
+                             "ASSIGN TASK t TO defaulttaskbb.taskdb.sml.hpe WITH 1 PEERS\nEXIT\n");
+  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+  return swop;
 }
 
 } // namespace
@@ -87,18 +109,7 @@ BOOST_AUTO_TEST_CASE(a_task_whose_command_does_not_exist_ends_in_error_with_the_
 
 BOOST_AUTO_TEST_CASE(a_swop_killed_during_a_task_leaves_no_orphans_and_the_task_ends_in_error) {
   ops_cluster c{"127.0.96.1", 32040};
-  c.start_sn();
-  auto usr = c.write_profile();
-  auto swop = std::make_unique<process_group>(c.swop_argv(usr), std::map<std::string, std::string>{},
-                                              c.dir() / "swop.log");
-  BOOST_REQUIRE_MESSAGE(swop->wait_for_output("Ready for Task Execution", 60s), swop->output());
-  fs::create_directories(c.dir() / "model");
-  // An ML that never opens a session: the task runs until the SWOP dies.
-  write_text(c.dir() / "swci-usr" / "t.yaml",
-             run_task("t", "/bin/sleep", "600", c.dir() / "model"));
-  auto result = c.run_swci(c.context() + "CREATE TASK FROM t.yaml\nFINALIZE TASK t\n"
-                             "ASSIGN TASK t TO defaulttaskbb.taskdb.sml.hpe WITH 1 PEERS\nEXIT\n");
-  BOOST_REQUIRE_MESSAGE(result.exit_code == 0, result.output);
+  auto swop = start_endless_task(c);
   auto sl_log = c.dir() / "swop" / "runs" / "t" / "sl0.log";
   BOOST_REQUIRE_MESSAGE(wait_until([&] {
                           return taskrunner_state(c) == "RUNNING"
@@ -106,8 +117,7 @@ BOOST_AUTO_TEST_CASE(a_swop_killed_during_a_task_leaves_no_orphans_and_the_task_
                         }, 120s),
                         "the task never ran:\n" + swop->output() + sl_test::read_text(sl_log));
   // Kill it in the middle of the task: once the SN knows it runs the task
-  // and its SL has joined the overlay. (Killed before the SN learns that it
-  // took the run, the run waits for a taker: see the closing note.)
+  // and its SL has joined the overlay (the next case kills it sooner).
   BOOST_REQUIRE(wait_until([&] {
     auto peers = c.get("/v1/taskrunners/defaulttaskbb.taskdb.sml.hpe/peers");
     auto nodes = c.get("/v1/nodes");
@@ -125,6 +135,36 @@ BOOST_AUTO_TEST_CASE(a_swop_killed_during_a_task_leaves_no_orphans_and_the_task_
   BOOST_TEST(wait_until([&] { return taskrunner_state(c) == "ERROR"; }, 120s),
              "the taskrunner stays " + taskrunner_state(c) + "; the SN's log:\n"
                + c.sn().output());
+}
+
+BOOST_AUTO_TEST_CASE(a_swop_killed_right_after_it_took_the_run_still_ends_the_task_in_error) {
+  ops_cluster c{"127.0.98.1", 32060};
+  auto swop = start_endless_task(c);
+  auto sl_log = c.dir() / "swop" / "runs" / "t" / "sl0.log";
+  // Killed as soon as its ML starts: the SN may never see its entry RUNNING,
+  // nor its SL join. The run is lost all the same once the SWOP is dead.
+  BOOST_REQUIRE_MESSAGE(wait_until([&] {
+                          return contains(sl_test::read_text(sl_log), "started the ML");
+                        }, 120s, 10ms),
+                        "the task never ran:\n" + swop->output() + sl_test::read_text(sl_log));
+  ::kill(swop->pid(), SIGKILL); // the SWOP only, not its children's groups
+  BOOST_TEST(wait_until([&] { return other_children(c.sn().pid()).empty(); }, 60s),
+             "processes of the killed SWOP are still running");
+  // Within the silence limit (35 s after its last refresh, every 10 s);
+  // SWIM's verdict usually comes within seconds.
+  BOOST_TEST(wait_until([&] { return taskrunner_state(c) == "ERROR"; }, 90s),
+             "the taskrunner stays " + taskrunner_state(c) + "; the SN's log:\n"
+               + c.sn().output());
+  auto info = taskrunner_info(c);
+  auto message = info.is_object() ? info.value("message", "") : std::string{};
+  BOOST_TEST(contains(message, "SWOP '"), message);
+  BOOST_TEST(contains(message, "can no longer be reached"), message);
+  // WAIT FOR TASKRUNNER ends, with the error, instead of hanging.
+  auto waited = c.run_swci(c.context() + "WAIT FOR TASKRUNNER defaulttaskbb.taskdb.sml.hpe\n"
+                                           "EXIT\n",
+                           fast_polls);
+  BOOST_TEST(waited.exit_code != 0, waited.output);
+  BOOST_TEST(contains(waited.output, "ERROR"), waited.output);
 }
 
 BOOST_AUTO_TEST_CASE(swci_against_a_down_sn_says_so_and_wait_for_ip_retries_until_it_is_up) {

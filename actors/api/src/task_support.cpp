@@ -83,8 +83,7 @@ nlohmann::json task_json(const task_record& x, bool with_body) {
 }
 
 nlohmann::json runner_json(const swarm_state& state, const taskrunner_record& x) {
-  auto peers = peers_of(state, x.name);
-  auto st = derive_status(x, peers, liveness_in(state, wall_clock_ms()));
+  auto st = status_in(state, x, wall_clock_ms());
   return {{"name", x.name},
           {"state", to_string(st.state)},
           {"task", x.task},

@@ -42,11 +42,10 @@ bool state_publisher::refresh(const swarm_state& state, sn_provider& provider) {
   published_ = true;
   auto& m = provider.metrics();
   m.tasks->set(static_cast<double>(state.map_of<task_record>().raw().size()));
-  auto alive = liveness_in(state, wall_ms());
+  auto now_ms = wall_ms();
   size_t running = 0;
   for (const auto& r : list_taskrunners(state))
-    if (!r.task.empty()
-        && derive_status(r, peers_of(state, r.name), alive).state == runner_state::running)
+    if (!r.task.empty() && status_in(state, r, now_ms).state == runner_state::running)
       ++running;
   m.taskrunners_running->set(static_cast<double>(running));
   provider.publish_state(std::make_shared<swarm_state>(state));

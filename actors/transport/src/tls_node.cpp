@@ -67,10 +67,7 @@ status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> 
   detail::node_setup setup{cfg, std::move(self), std::move(delegate), shared, log,
                            sys->openssl_manager().actor_handle()};
   node = sys->spawn<detail::node_actor, caf::detached>(std::move(setup));
-  // Detached as well: a scheduled actor waits for a work-stealing worker,
-  // which may sleep up to 10 ms between polls (relaxed phase), on every
-  // message a peer sends.
-  gateway = sys->spawn<caf::detached>(detail::gateway, node, log);
+  gateway = sys->spawn(detail::gateway, node, log);
   // openssl::publish only: io::publish would listen in plaintext.
   auto bound = caf::openssl::publish(gateway, cfg.port,
                                      cfg.bind_host.empty() ? nullptr : cfg.bind_host.c_str(),

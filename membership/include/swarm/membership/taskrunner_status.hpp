@@ -47,6 +47,37 @@ inline constexpr uint64_t swop_silence_limit_ms = 35'000;
 /// which must outlive it.
 swop_liveness liveness_in(const swarm_state& state, uint64_t now_ms);
 
+/// Returns whether `state` shows a SWOP alive as of an earlier time `at_ms`
+/// (ms since the Unix epoch), by the rules of `liveness_in`, except that a
+/// node record's LEFT or DEAD counts only from when it was written (its
+/// version's time). Tells which SWOPs were there to take a run when it was
+/// assigned. The predicate refers to `state`, which must outlive it.
+swop_liveness liveness_as_of(const swarm_state& state, uint64_t at_ms);
+
+/// How long after an assignment a live SWOP whose entry does not show the
+/// run yet still counts as one that may take it. A SWOP that takes a run
+/// says so at once; one that stays ENROLLED this long skipped the run (it
+/// saw enough takers), and cannot make up for a SWOP that died.
+inline constexpr uint64_t swop_take_grace_ms = swop_silence_limit_ms;
+
+/// What the status rules know of the SWOPs beyond their taskrunner entries.
+struct swop_view {
+  /// Whether a SWOP is alive now; empty: every SWOP is.
+  swop_liveness alive;
+  /// Whether a SWOP was alive when the current task was assigned
+  /// (`liveness_as_of`); empty: no SWOP counts as lost before its entry
+  /// shows the run.
+  swop_liveness alive_at_assignment;
+  /// When the view is judged, ms since the Unix epoch; 0: unknown (a live
+  /// SWOP that has not taken the run then may take it for ever).
+  uint64_t now_ms = 0;
+};
+
+/// Returns the full view of `state` at `now_ms` for `runner`'s current run.
+/// The predicates refer to `state`, which must outlive them.
+swop_view swop_view_in(const swarm_state& state, const taskrunner_record& runner,
+                       uint64_t now_ms);
+
 /// The status of a taskrunner as GET TASKRUNNER STATUS shows it.
 struct taskrunner_status {
   /// The derived state.
@@ -77,11 +108,25 @@ std::vector<taskrunner_peer_record> peers_of(const swarm_state& state, std::stri
 /// Derives the status of `runner` from its peer entries (`peers_of`).
 /// COMPLETE once the quorum is done; ERROR once a peer of the current run
 /// failed or a RUNNING one is no longer alive and the peers still working
-/// on the run cannot reach the quorum; RUNNING otherwise; IDLE without a
-/// task. ERROR is not final: a TARGET retry that succeeds makes it
-/// RUNNING, then COMPLETE.
+/// on the run cannot reach the quorum, or once a SWOP that was alive at the
+/// assignment died before its entry showed the run (it may have taken the
+/// run and died before saying so) and the peers working on the run, with
+/// the live SWOPs that may still take it (`swop_take_grace_ms`), cannot
+/// reach the quorum; RUNNING otherwise; IDLE without a task. ERROR is not
+/// final: a TARGET retry that succeeds makes it RUNNING, then COMPLETE.
+taskrunner_status derive_status(const taskrunner_record& runner,
+                                std::span<const taskrunner_peer_record> peers,
+                                const swop_view& view);
+
+/// As above with only the present liveness: a SWOP that dies before its
+/// entry shows the run is not counted lost.
 taskrunner_status derive_status(const taskrunner_record& runner,
                                 std::span<const taskrunner_peer_record> peers,
                                 const swop_liveness& alive);
+
+/// Returns the status of `runner` in `state` at `now_ms` (ms since the Unix
+/// epoch), with its peers and the full `swop_view_in`.
+taskrunner_status status_in(const swarm_state& state, const taskrunner_record& runner,
+                            uint64_t now_ms);
 
 } // namespace swarm::membership
