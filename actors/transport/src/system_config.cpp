@@ -56,6 +56,10 @@ std::unique_ptr<caf::actor_system_config> make_system_config(const tls_node_conf
   // preempted the ML training next to it 5,000 times a second and slowed
   // its training by half; without it the workers wait at once.
   result->set("work-stealing.moderate-poll-attempts", caf::config_value::integer{0});
+  // The wait's timeout only paces stealing from a busy worker (a new job
+  // wakes a waiting worker by itself): CAF's 10 ms still woke every idle
+  // worker of every process 100 times a second.
+  result->set("work-stealing.relaxed-sleep-duration", span_ms(100));
   if (cfg.worker_threads > 0)
     result->set("scheduler.max-threads",
                 static_cast<caf::config_value::integer>(cfg.worker_threads));
