@@ -39,6 +39,7 @@ const char* kind_name(const round_message& x) noexcept {
   static constexpr const char* names[] = {
     "checkin",  "vote_request", "vote",   "model_request", "model_reply",      "heartbeat",
     "proposal", "accepted",     "commit", "refusal",       "catch_up_request", "catch_up",
+    "proposal_request",
   };
   return names[x.index()];
 }
@@ -74,8 +75,9 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
   std::erase_if(checkins_, [&](const auto& kv) {
     return kv.first != self_ && !live_peers_.contains(kv.first);
   });
-  std::erase_if(early_models_,
-                [&](const auto& kv) { return !live_peers_.contains(kv.first); });
+  // early_models_ stay: a dead peer's model may still be needed to rebuild
+  // a proposal made before it died. They go at the next commit.
+  std::erase_if(ahead_, [&](const auto& kv) { return !live_peers_.contains(kv.first); });
   if (checkins_.size() < cfg_.min_peers)
     quorum_since_ms_.reset();
   try_lead(now_ms);
@@ -90,17 +92,19 @@ void round_coordinator::check_in(const checkin_info& info, model_ptr model, int6
   my_info_.eligible = cfg_.eligible;
   my_model_ = std::move(model);
   checkins_[self_] = {my_info_, term_};
-  // The expected leader gets the model right away; if another node ends up
-  // leading, it asks for the model as usual.
+  // The expected leader gets the model right away (every peer does in a
+  // small swarm); if another node ends up leading, it asks for the model.
   auto leader = term_ == 0 ? candidate(0) : std::nullopt;
+  bool share = shares_models();
   for (const auto& to : audience())
     send(to, checkin_msg{committed_.round + 1, term_, my_info_,
-                         leader == to ? my_model_ : nullptr});
+                         share || leader == to ? my_model_ : nullptr});
   last_resend_ms_ = now_ms;
   if (!quorum_since_ms_ && checkins_.size() >= cfg_.min_peers)
     quorum_since_ms_ = now_ms;
   last_leader_sign_ms_ = std::max(last_leader_sign_ms_, now_ms);
   try_lead(now_ms);
+  replay_ahead(now_ms);
 }
 
 void round_coordinator::finish(train_end_mode mode, checkin_info info, model_ptr model,
@@ -160,8 +164,10 @@ void round_coordinator::step(const std::string& from, const round_message& msg, 
                                            committed_.participants, committed_.final});
                },
                [&](const catch_up_msg& m) { on_catch_up(from, m); },
+               [&](const proposal_request_msg& m) { on_proposal_request(from, m); },
              },
              msg);
+  replay_ahead(now_ms);
   try_lead(now_ms);
 }
 
@@ -185,6 +191,10 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
                                    int64_t now_ms) {
   if (m.info.done)
     done_peers_.insert(from);
+  // A peer that heard of the open round's commit first is a round ahead:
+  // its check-in (with its model) counts once this node commits too.
+  if (m.round == committed_.round + 2)
+    ahead_[from] = m;
   if (!route_by_round(from, m.round))
     return;
   // Not added to live_peers_: a check-in still in flight when its sender
@@ -220,11 +230,16 @@ void round_coordinator::on_model_request(const std::string& from, const model_re
 
 void round_coordinator::on_proposal(const std::string& from, const proposal_msg& m,
                                     int64_t now_ms) {
-  if (!route_by_round(from, m.round) || m.term < term_ || !m.model)
+  if (!route_by_round(from, m.round) || m.term < term_)
     return;
   adopt_term(m.term, now_ms);
   last_leader_sign_ms_ = now_ms;
-  accepted_ = accepted_state{m.term, m.digest, m.model, m.participants, m.final};
+  auto model = m.model ? m.model : merge_shared(m);
+  if (!model) {
+    send(from, proposal_request_msg{m.round, m.term});
+    return;
+  }
+  accepted_ = accepted_state{m.term, m.digest, std::move(model), m.participants, m.final};
   send(from, accepted_msg{m.round, m.term, m.digest});
 }
 

@@ -163,8 +163,10 @@ void round_coordinator::propose(accepted_state proposal, int64_t now_ms) {
   lead.proposal = proposal;
   lead.acks = {self_};
   accepted_ = proposal;
-  broadcast(proposal_msg{committed_.round + 1, term_, proposal.digest, proposal.model,
-                         proposal.participants, proposal.final});
+  // Peers that shared their models rebuild the merged one themselves.
+  broadcast(proposal_msg{committed_.round + 1, term_, proposal.digest,
+                         shares_models() ? nullptr : proposal.model, proposal.participants,
+                         proposal.final});
   maybe_commit();
 }
 

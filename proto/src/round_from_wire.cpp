@@ -83,7 +83,9 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
   // checked on arrival. Proposals, sent every round, name theirs only.
   if (!std::is_same_v<Msg, proposal_msg> && bundle.sha256().empty())
     return make_error(errc::checksum_mismatch, who(peer, "model without its SHA-256 digest"));
-  auto model = model_of(bundle, &*d, peer);
+  // A proposal to peers that shared their models names its model only.
+  bool none = std::is_same_v<Msg, proposal_msg> && bundle.ByteSizeLong() == 0;
+  auto model = none ? expected<model_ptr>{model_ptr{}} : model_of(bundle, &*d, peer);
   if (!model)
     return model.error();
   auto ps = participants_of(participants, peer);
@@ -171,6 +173,8 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       return with_model(catch_up_msg{r, t, c.leader(), {}, nullptr, {}, c.final()}, c.digest(),
                         c.model(), c.participants(), peer);
     }
+    case RoundMessage::kProposalRequest:
+      return round_message{proposal_request_msg{r, t}};
     case RoundMessage::kEnroll:
       return make_error(errc::invalid_argument, who(peer, "enroll is not a round message"));
     case RoundMessage::BODY_NOT_SET:

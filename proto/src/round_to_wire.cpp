@@ -92,9 +92,12 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           p.set_digest(bytes_of(m.digest));
           // Sent every round: the digest names the value, TLS guards the
           // bytes, so the model itself goes without a digest to recompute.
-          *p.mutable_model() = bundle_of(m.model, nullptr);
+          if (m.model)
+            *p.mutable_model() = bundle_of(m.model, nullptr);
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
+        } else if constexpr (std::is_same_v<T, proposal_request_msg>) {
+          out.mutable_proposal_request();
         } else if constexpr (std::is_same_v<T, accepted_msg>) {
           out.mutable_accepted()->set_digest(bytes_of(m.digest));
         } else if constexpr (std::is_same_v<T, commit_msg>) {

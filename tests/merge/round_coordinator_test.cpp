@@ -73,7 +73,10 @@ BOOST_AUTO_TEST_CASE(two_nodes_in_order_commit_once_with_the_weighted_mean) {
 }
 
 BOOST_AUTO_TEST_CASE(the_expected_leader_gets_models_with_the_check_ins_and_asks_for_none) {
-  bench b{{"a", "b", "c"}, 3};
+  // Models go to the leader alone (as in swarms above share_models_max_peers).
+  auto cfg = quick_config(3);
+  cfg.share_models_max_peers = 0;
+  bench b{{"a", "b", "c"}, cfg};
   all_check_in(b, model_of(1.0f));
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
   // Round 2: "a" (first by name among round 1's participants) is the
@@ -101,6 +104,60 @@ BOOST_AUTO_TEST_CASE(the_expected_leader_gets_models_with_the_check_ins_and_asks
     BOOST_TEST(commits[1].participants.size() == 3u);
   }
   BOOST_TEST(b["c"].committed_model()->values.front() == 4.0f);
+}
+
+BOOST_AUTO_TEST_CASE(in_a_small_swarm_acceptors_rebuild_the_merged_model_from_shared_ones) {
+  bench b{{"a", "b", "c"}, 3};
+  all_check_in(b, model_of(1.0f));
+  b.log.clear();
+  b["a"].check_in(info(), model_of(2.0f), b.now);
+  b["b"].check_in(info(), model_of(4.0f), b.now);
+  b["c"].check_in(info(), model_of(6.0f), b.now);
+  b.pump();
+  size_t shared = 0;
+  size_t proposals = 0;
+  for (const auto& e : b.log) {
+    if (const auto* m = std::get_if<checkin_msg>(&e.msg); m != nullptr && m->model != nullptr)
+      ++shared;
+    if (const auto* m = std::get_if<proposal_msg>(&e.msg)) {
+      ++proposals;
+      BOOST_TEST(!m->model, "a proposal carried the merged model");
+    }
+  }
+  // Every node to both others, and a digest-only proposal to each acceptor.
+  BOOST_TEST(shared == 6u);
+  BOOST_TEST(proposals == 2u);
+  for (const auto* name : {"a", "b", "c"}) {
+    BOOST_TEST_REQUIRE(b.commits(name).size() == 2u);
+    BOOST_TEST(b[name].committed_model()->values.front() == 4.0f);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(an_acceptor_that_lacks_a_shared_model_gets_the_merged_one_on_request) {
+  bench b{{"a", "b", "c"}, 3};
+  all_check_in(b, model_of(1.0f));
+  // b's model never reaches c: c cannot rebuild the merge and asks "a".
+  b.pass = [](const envelope& e) {
+    const auto* m = std::get_if<checkin_msg>(&e.msg);
+    return !(e.from == "b" && e.to == "c" && m != nullptr && m->model != nullptr);
+  };
+  b.log.clear();
+  b["a"].check_in(info(), model_of(2.0f), b.now);
+  b["b"].check_in(info(), model_of(4.0f), b.now);
+  b["c"].check_in(info(), model_of(6.0f), b.now);
+  b.pump();
+  size_t requests = 0;
+  bool full_to_c = false;
+  for (const auto& e : b.log) {
+    requests += std::holds_alternative<proposal_request_msg>(e.msg) && e.from == "c" ? 1 : 0;
+    if (const auto* m = std::get_if<proposal_msg>(&e.msg); m != nullptr && e.to == "c")
+      full_to_c = full_to_c || m->model != nullptr;
+  }
+  BOOST_TEST(requests == 1u);
+  BOOST_TEST(full_to_c);
+  BOOST_TEST_REQUIRE(b.commits("c").size() == 2u);
+  BOOST_TEST(b["c"].committed_model()->values.front() == 4.0f);
+  BOOST_TEST(b.commits("c")[1].digest == b.commits("a")[1].digest);
 }
 
 BOOST_AUTO_TEST_CASE(an_acceptor_hands_its_accepted_proposal_to_the_next_leader) {

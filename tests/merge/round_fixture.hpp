@@ -69,10 +69,15 @@ struct bench {
   int64_t now = 0;
 
   /// Adds nodes that all know each other.
-  bench(const std::vector<std::string>& names, uint32_t min_peers) {
+  bench(const std::vector<std::string>& names, uint32_t min_peers)
+    : bench(names, quick_config(min_peers)) {
+    // nop
+  }
+
+  bench(const std::vector<std::string>& names, const round_config& cfg) {
     std::set<std::string> all{names.begin(), names.end()};
     for (const auto& n : names)
-      nodes[n] = std::make_unique<round_coordinator>(n, quick_config(min_peers), now);
+      nodes[n] = std::make_unique<round_coordinator>(n, cfg, now);
     for (const auto& n : names)
       nodes[n]->set_peers(all, now);
     collect();

@@ -67,11 +67,10 @@ status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> 
   detail::node_setup setup{cfg, std::move(self), std::move(delegate), shared, log,
                            sys->openssl_manager().actor_handle()};
   node = sys->spawn<detail::node_actor, caf::detached>(std::move(setup));
-  // Detached, as the node actor: on CAF's work-stealing workers every
-  // message from a peer would wait for a worker's poll (up to 10 ms once it
-  // sleeps), and the workers' polling after each message woke the CPUs
-  // thousands of times a second, preempting the ML next to us.
-  gateway = sys->spawn<caf::detached>(detail::gateway, node, log);
+  // On the scheduler, where a new job wakes a waiting worker at once (see
+  // system_config.cpp). Not detached: the system's shutdown would wait for
+  // its thread while the middleman still holds it as a published actor.
+  gateway = sys->spawn(detail::gateway, node, log);
   // openssl::publish only: io::publish would listen in plaintext.
   auto bound = caf::openssl::publish(gateway, cfg.port,
                                      cfg.bind_host.empty() ? nullptr : cfg.bind_host.c_str(),
@@ -107,17 +106,8 @@ void tls_node::impl::teardown() {
   if (done.wait_for(std::chrono::seconds{0}) == std::future_status::ready)
     final_status = done.get();
   shared->finish(status::ok());
-  if (gateway) {
-    // The middleman holds published actors until it stops, and the system
-    // waits for a detached actor's thread before stopping the middleman.
-    // (caf::openssl::unpublish does not compile in 0.17.6: it forgets the
-    // actor's address, so ask the TLS middleman actor directly.)
-    if (port != 0) {
-      auto unpublish = caf::make_function_view(sys->openssl_manager().actor_handle());
-      (void) unpublish(caf::unpublish_atom::value, gateway.address(), port);
-    }
+  if (gateway)
     caf::anon_send_exit(gateway, caf::exit_reason::kill);
-  }
   // Handles must not outlive their system.
   gateway = nullptr;
   node = nullptr;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -26,6 +27,12 @@ struct round_config {
   /// How long a leader waits for the participants' models before merging
   /// those it has (if at least `min_peers`).
   int64_t exchange_timeout_ms = 10'000;
+  /// Up to this many peers, every participant sends its model to every
+  /// peer with its check-in and proposals carry only the digest: each
+  /// node merges the same models itself (same order, same weights, so the
+  /// same bytes), and the merged model never crosses the network again.
+  /// Larger swarms send models to the leader alone (n, not n^2, uploads).
+  size_t share_models_max_peers = 3;
   /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
   bool eligible = true;
   /// How the leader merges.

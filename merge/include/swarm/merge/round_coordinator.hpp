@@ -237,6 +237,12 @@ private:
   void on_vote(const std::string& from, const vote_msg& m, int64_t now_ms);
   void try_lead(int64_t now_ms);
 
+  // round_shared.cpp
+  void replay_ahead(int64_t now_ms);
+  bool shares_models() const;
+  model_ptr merge_shared(const proposal_msg& m) const;
+  void on_proposal_request(const std::string& from, const proposal_request_msg& m);
+
   // round_leader.cpp
   void start_exchange(int64_t now_ms);
   void on_model_reply(const std::string& from, const model_reply_msg& m, int64_t now_ms);
@@ -267,6 +273,10 @@ private:
   // Models that came with check-ins of the open round (sent to this node
   // as the expected leader): used instead of asking for them.
   std::map<std::string, model_ptr> early_models_;
+  // Check-ins for the round after the open one, by sender: replayed once
+  // this node commits the open round (the sender heard of that commit
+  // first), so neither the check-in nor its model waits for a resend.
+  std::map<std::string, checkin_msg> ahead_;
   bool checked_in_ = false;
   checkin_info my_info_;
   model_ptr my_model_;

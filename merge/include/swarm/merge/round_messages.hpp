@@ -112,10 +112,21 @@ struct proposal_msg {
   uint64_t round = 0;
   uint64_t term = 0;
   sha256_digest digest{};
+  /// Null when the peers shared their models (`share_models_max_peers`):
+  /// the acceptor merges them itself and checks the digest, or asks for
+  /// the model with a `proposal_request_msg`.
   model_ptr model;
   std::vector<participant> participants;
   /// Every participant was done: this is the final model.
   bool final = false;
+};
+
+/// An acceptor that could not rebuild a proposal of (round, term) without
+/// its model (a model it lacks, or a digest of its own that differs) asks
+/// the leader for the model.
+struct proposal_request_msg {
+  uint64_t round = 0;
+  uint64_t term = 0;
 };
 
 /// An acceptor took the proposal of (round, term).
@@ -160,7 +171,7 @@ struct catch_up_msg {
 using round_message =
   std::variant<checkin_msg, vote_request_msg, vote_msg, model_request_msg, model_reply_msg,
                heartbeat_msg, proposal_msg, accepted_msg, commit_msg, refusal_msg,
-               catch_up_request_msg, catch_up_msg>;
+               catch_up_request_msg, catch_up_msg, proposal_request_msg>;
 
 /// Returns a short name of the message's kind, e.g. "checkin" (for logs).
 const char* kind_name(const round_message& x) noexcept;

@@ -1,0 +1,69 @@
+// Small swarms share every model with every peer at check-in: proposals
+// then carry only a digest, and each acceptor merges the same models
+// itself (round_config::share_models_max_peers).
+
+#include "swarm/merge/round_coordinator.hpp"
+
+#include <algorithm>
+
+namespace swarm::merge {
+
+void round_coordinator::replay_ahead(int64_t now_ms) {
+  auto open = committed_.round + 1;
+  auto due = [open](const auto& kv) { return kv.second.round <= open; };
+  if (std::none_of(ahead_.begin(), ahead_.end(), due))
+    return;
+  auto stash = std::exchange(ahead_, {});
+  for (const auto& [from, m] : stash) {
+    // Only peers membership knows alive: a replayed check-in of a dead one
+    // would hold a place in the round until membership changes again.
+    if (m.round == open && live_peers_.contains(from))
+      on_checkin(from, m, now_ms);
+    else if (m.round > open)
+      ahead_.emplace(from, m);
+  }
+}
+
+bool round_coordinator::shares_models() const {
+  return audience().size() <= cfg_.share_models_max_peers;
+}
+
+model_ptr round_coordinator::merge_shared(const proposal_msg& m) const {
+  // The leader's inputs, in its order (participants are sorted by name, as
+  // its models were) and with the weights it used.
+  std::vector<contribution> inputs;
+  for (const auto& p : m.participants) {
+    if (p.info.weight <= 0.0)
+      continue;
+    const model_ptr* model = nullptr;
+    if (p.name == self_) {
+      model = &my_model_;
+    } else if (auto i = early_models_.find(p.name); i != early_models_.end()) {
+      model = &i->second;
+    }
+    if (model == nullptr || !*model)
+      return nullptr;
+    inputs.push_back(contribution{p.name, p.info.weight, model->get()});
+  }
+  // Nobody contributed (all inactive): the leader kept a model of its own.
+  if (inputs.empty())
+    return nullptr;
+  tensor_bundle merged;
+  if (!merge_models_into(inputs, cfg_.merge, merged))
+    return nullptr;
+  // A different merge method or CPU may give other bytes: the digest says.
+  if (digest(merged) != m.digest)
+    return nullptr;
+  return std::make_shared<const tensor_bundle>(std::move(merged));
+}
+
+void round_coordinator::on_proposal_request(const std::string& from,
+                                            const proposal_request_msg& m) {
+  if (!lead_ || lead_->phase != leader_state::proposing || m.round != committed_.round + 1
+      || m.term != term_)
+    return;
+  const auto& p = *lead_->proposal;
+  send(from, proposal_msg{m.round, term_, p.digest, p.model, p.participants, p.final});
+}
+
+} // namespace swarm::merge
