@@ -86,6 +86,18 @@ BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) 
   BOOST_CHECK_EQUAL(back.participants[0].name, "SL-2~01");
 }
 
+BOOST_AUTO_TEST_CASE(a_digest_only_proposal_and_its_request_round_trip) {
+  auto model = small_model(2.0f);
+  proposal_msg p{5, 0, digest(*model), nullptr, {participant{"SL-1~01", info()}}, false};
+  auto back = std::get<proposal_msg>(trip(p));
+  BOOST_CHECK(!back.model);
+  BOOST_CHECK(back.digest == p.digest);
+  BOOST_REQUIRE_EQUAL(back.participants.size(), 1u);
+  auto req = std::get<proposal_request_msg>(trip(proposal_request_msg{5, 2}));
+  BOOST_CHECK_EQUAL(req.round, 5u);
+  BOOST_CHECK_EQUAL(req.term, 2u);
+}
+
 BOOST_AUTO_TEST_CASE(votes_catch_ups_and_small_messages_round_trip) {
   auto model = small_model(1.0f);
   vote_msg v{3, 2, true, 1, digest(*model), model, {participant{"a~1", info()}}};
