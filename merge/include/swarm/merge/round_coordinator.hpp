@@ -103,6 +103,11 @@ struct round_stats {
 /// (it never shrinks), which is safe when all nodes know the whole contract
 /// (`set_peers`) before the first check-in; nodes with different views can
 /// each elect a term-0 leader of round 1, and both may get the same models.
+/// Exchange: a participant sends its model with its check-in to the
+/// term-0 candidate (to every peer in swarms up to
+/// `round_config::share_models_max_peers`, where proposals then carry only
+/// the digest and acceptors rebuild the merge, or ask for the model); any
+/// other leader asks for the models it lacks.
 /// Acceptor state lives in memory only: a node that restarts must use a new
 /// `self` (e.g. its name plus a boot id), or it may vote again with
 /// amnesia and a round can commit twice. Liveness needs a live majority of
