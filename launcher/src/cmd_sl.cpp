@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "child_process.hpp"
+#include "identity_flags.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
@@ -28,10 +29,7 @@ struct sl_args {
   uint16_t sn_p2p_port = 30303;
   uint16_t sn_api_port = 30304;
   uint16_t sl_fs_port = 30305;
-  std::string key;
-  std::string cert;
-  std::string capath;
-  std::string cacert;
+  identity_flags identity;
   std::string data_dir = "sl-data";
   std::string ml_channel;
   std::string ml_cmd;
@@ -149,8 +147,8 @@ int supervise(const sigset_t& sigs, transport::tls_node& node,
 }
 
 void run_sl(const sl_args& args) {
-  if (args.capath.empty() && args.cacert.empty())
-    fail("--capath or --cacert is required", 2);
+  if (auto missing = args.identity.missing(); !missing.empty())
+    fail(missing, 2);
   auto sigs = block_stop_signals();
   auto opts = options_of(args);
   std::filesystem::path channel = args.ml_channel.empty()
@@ -162,10 +160,7 @@ void run_sl(const sl_args& args) {
   run_registration registration{"sl", args.host_ip};
   auto delegate = std::make_shared<sl::sl_delegate>(std::move(opts));
   transport::tls_node_config cfg;
-  cfg.identity.key = args.key;
-  cfg.identity.cert = args.cert;
-  cfg.identity.capath = args.capath;
-  cfg.identity.cacert = args.cacert;
+  cfg.identity = args.identity.files();
   cfg.bind_host = args.host_ip;
   cfg.port = args.sl_fs_port;
   cfg.max_envelope_bytes = wire::max_round_envelope_bytes;
@@ -205,11 +200,7 @@ void add_sl_command(CLI::App& app) {
   cmd->add_option("--sn-api-port", args->sn_api_port,
                   "The SN's API port (accepted for HPE compatibility; 30304)");
   cmd->add_option("--sl-fs-port", args->sl_fs_port, "Port of the SL file server (30305)");
-  cmd->add_option("--key", args->key, "Private key (PEM)")->required();
-  cmd->add_option("--cert", args->cert, "Certificate (PEM)")->required();
-  auto* capath = cmd->add_option("--capath", args->capath, "Directory of trusted CA certificates");
-  auto* cacert = cmd->add_option("--cacert", args->cacert, "Bundle of trusted CA certificates");
-  capath->excludes(cacert);
+  add_identity_flags(*cmd, args->identity);
   cmd->add_option("--data-dir", args->data_dir,
                   "Where the SL keeps its identity, state and ML channel (default sl-data)");
   cmd->add_option("--ml-channel", args->ml_channel,

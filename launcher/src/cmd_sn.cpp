@@ -10,6 +10,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "identity_flags.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
@@ -32,10 +33,7 @@ struct sn_args {
   uint16_t sentinel_p2p_port = 30303;
   uint16_t sn_p2p_port = 30303;
   uint16_t sn_api_port = 30304;
-  std::string key;
-  std::string cert;
-  std::string capath;
-  std::string cacert;
+  identity_flags identity;
   std::string data_dir = "sn-data";
   std::string apls_ip;
 };
@@ -43,15 +41,6 @@ struct sn_args {
 [[noreturn]] void fail(const std::string& what) {
   std::cerr << "swarm sn: " << what << '\n';
   throw CLI::RuntimeError(1);
-}
-
-identity::identity_files identity_of(const sn_args& args) {
-  identity::identity_files files;
-  files.key = args.key;
-  files.cert = args.cert;
-  files.capath = args.capath;
-  files.cacert = args.cacert;
-  return files;
 }
 
 // Returns true on a stop signal, false if the node stopped on its own
@@ -93,7 +82,7 @@ void run_sn(const sn_args& args) {
   run_registration registration{"sn", args.host_ip};
   auto delegate = std::make_shared<sn::sn_delegate>(options_of(args));
   transport::tls_node_config cfg;
-  cfg.identity = identity_of(args);
+  cfg.identity = args.identity.files();
   cfg.bind_host = args.host_ip;
   cfg.port = args.sn_p2p_port;
   auto node = transport::tls_node::start(cfg, delegate);
@@ -111,7 +100,7 @@ void run_sn(const sn_args& args) {
   api::api_server_options api_opts;
   api_opts.host = args.host_ip;
   api_opts.port = args.sn_api_port;
-  api_opts.identity = identity_of(args);
+  api_opts.identity = args.identity.files();
   api::router routes;
   if (auto st = api::add_sn_routes(routes, delegate->provider()); !st) {
     stop_all();
@@ -153,17 +142,13 @@ void add_sn_command(CLI::App& app) {
                   "Sentinel's peer-to-peer port, where joins go (default 30303)");
   cmd->add_option("--sn-p2p-port", args->sn_p2p_port, "Peer-to-peer port (default 30303)");
   cmd->add_option("--sn-api-port", args->sn_api_port, "HTTPS API port (default 30304)");
-  cmd->add_option("--key", args->key, "Private key (PEM)")->required();
-  cmd->add_option("--cert", args->cert, "Certificate (PEM)")->required();
-  auto* capath = cmd->add_option("--capath", args->capath, "Directory of trusted CA certificates");
-  auto* cacert = cmd->add_option("--cacert", args->cacert, "Bundle of trusted CA certificates");
-  capath->excludes(cacert);
+  add_identity_flags(*cmd, args->identity);
   cmd->add_option("--data-dir", args->data_dir,
                   "Where the SN keeps its identity and state (default sn-data)");
   cmd->add_option("--apls-ip", args->apls_ip, "Ignored: there is no license server");
   cmd->callback([args] {
-    if (args->capath.empty() && args->cacert.empty()) {
-      std::cerr << "swarm sn: --capath or --cacert is required\n";
+    if (auto missing = args->identity.missing(); !missing.empty()) {
+      std::cerr << "swarm sn: " << missing << '\n';
       throw CLI::RuntimeError(2);
     }
     run_sn(*args);

@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "identity_flags.hpp"
 #include "run_registry.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/swci/app.hpp"
@@ -13,10 +14,7 @@ namespace {
 
 struct swci_args {
   swci::app_options app;
-  std::string key;
-  std::string cert;
-  std::string capath;
-  std::string cacert;
+  identity_flags identity;
   std::string log_level;
 };
 
@@ -38,10 +36,7 @@ void run_swci(swci_args& args) {
     }
   }
   auto& app = args.app;
-  app.identity.key = args.key;
-  app.identity.cert = args.cert;
-  app.identity.capath = args.capath;
-  app.identity.cacert = args.cacert;
+  app.identity = args.identity.files();
   if (!app.init_script_name.empty()
       && std::filesystem::path{app.init_script_name}.has_parent_path()) {
     std::cerr << "swarm swci: --init-script-name names a file at the top of --usr-dir, not a "
@@ -68,12 +63,8 @@ void add_swci_command(CLI::App& app) {
     ->check(CLI::ExistingDirectory);
   cmd->add_option("--init-script-name", args->app.init_script_name,
                   "Script at the top of --usr-dir to run first");
-  cmd->add_option("--key", args->key, "Private key (PEM) presented to SNs");
-  cmd->add_option("--cert", args->cert, "Certificate (PEM) presented to SNs");
-  auto* capath = cmd->add_option("--capath", args->capath,
-                                 "Directory of CA certificates an SN's must chain to");
-  auto* cacert = cmd->add_option("--cacert", args->cacert, "Bundle of trusted CA certificates");
-  capath->excludes(cacert);
+  // Not required here, as in HPE's run-swci.
+  add_identity_flags(*cmd, args->identity, false);
   cmd->add_option("--sn-ip", args->app.sn_ip,
                   "Optional: an SN whose API becomes the context 'default', made current");
   cmd->add_option("--sn-api-port", args->app.sn_api_port, "API port of --sn-ip (default 30304)");

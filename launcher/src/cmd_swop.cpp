@@ -7,6 +7,7 @@
 #include <string>
 #include <thread>
 
+#include "identity_flags.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
@@ -26,10 +27,7 @@ struct swop_args {
   std::string sn_ip;
   uint16_t sn_api_port = 0;
   uint16_t sn_p2p_port = 30303;
-  std::string key;
-  std::string cert;
-  std::string capath;
-  std::string cacert;
+  identity_flags identity;
   std::string host_ip;
   std::string data_dir = "swop-data";
   std::string log_level;
@@ -104,8 +102,8 @@ void run_swop(const swop_args& args) {
     // The SL and ML children log at the same level unless the profile says.
     setenv("SWARM_LOG_LEVEL", args.log_level.c_str(), 1);
   }
-  if (args.capath.empty() && args.cacert.empty())
-    fail("--capath or --cacert is required", 2);
+  if (auto missing = args.identity.missing(); !missing.empty())
+    fail(missing, 2);
   auto profile = load(args);
   auto log = log::get("swarm.SWOP");
   log->info("profile {} is valid: group {}, taskrunner {}, {} node(s), resource manager {}",
@@ -118,10 +116,7 @@ void run_swop(const swop_args& args) {
   run_registration registration{"swop", host};
   auto delegate = std::make_shared<swop::swop_delegate>(std::move(opts));
   transport::tls_node_config cfg;
-  cfg.identity.key = args.key;
-  cfg.identity.cert = args.cert;
-  cfg.identity.capath = args.capath;
-  cfg.identity.cacert = args.cacert;
+  cfg.identity = args.identity.files();
   cfg.bind_host = host;
   cfg.port = 0; // a SWOP serves nothing; SWIM only needs some port
   auto node = transport::tls_node::start(cfg, delegate);
@@ -160,11 +155,7 @@ void add_swop_command(CLI::App& app) {
   cmd->add_option("--sn-api-port", args->sn_api_port,
                   "The SN's API port (the profile's apisrv.locator.port wins; 30304)");
   cmd->add_option("--sn-p2p-port", args->sn_p2p_port, "The SN's peer-to-peer port (30303)");
-  cmd->add_option("--key", args->key, "Private key (PEM)")->required();
-  cmd->add_option("--cert", args->cert, "Certificate (PEM)")->required();
-  auto* capath = cmd->add_option("--capath", args->capath, "Directory of trusted CA certificates");
-  auto* cacert = cmd->add_option("--cacert", args->cacert, "Bundle of trusted CA certificates");
-  capath->excludes(cacert);
+  add_identity_flags(*cmd, args->identity);
   cmd->add_option("--host-ip", args->host_ip,
                   "Address this SWOP listens on (default: the first node's slhostip)");
   cmd->add_option("--data-dir", args->data_dir,
