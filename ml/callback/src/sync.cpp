@@ -40,7 +40,12 @@ void swarm_callback::timed_sync(mlsl::MessageType request, mlsl::MessageType res
 }
 
 status swarm_callback::sync(mlsl::MessageType request, mlsl::MessageType response) {
-  capture_parameters();
+  auto& weights = *request_.mutable_weights();
+  // The layout goes in once; then the user's buffers are copied straight
+  // into the message, with no intermediate copy of 1.6 MB per sync.
+  if (weights.tensors_size() == 0)
+    wire::to_wire(local_, weights);
+  capture_parameters(*weights.mutable_data());
   request_.set_session_id(session_id_);
   request_.set_sync_seq_num(++seq_);
   request_.set_node_weightage(static_cast<uint32_t>(params_.node_weightage));
@@ -48,7 +53,6 @@ status swarm_callback::sync(mlsl::MessageType request, mlsl::MessageType respons
   request_.set_samples(samples_since_sync_);
   request_.set_epochs_done(epochs_done_);
   request_.set_total_epochs(static_cast<uint32_t>(params_.total_epochs));
-  wire::to_wire(local_, *request_.mutable_weights());
   if (auto st = channel_->send(request, request_); !st)
     return st;
   batches_since_sync_ = 0;
@@ -152,10 +156,11 @@ status swarm_callback::load_merged(const wire::ModelBundle& weights) {
   return {};
 }
 
-void swarm_callback::capture_parameters() {
+void swarm_callback::capture_parameters(std::string& data) {
+  // Laid out as local_ (the layout the session was opened with).
   for (size_t i = 0; i < views_.size(); ++i) {
     const auto& info = local_.tensors[i];
-    std::memcpy(local_.values.data() + info.offset, views_[i].data,
+    std::memcpy(data.data() + info.offset * sizeof(float), views_[i].data,
                 info.count() * sizeof(float));
   }
 }

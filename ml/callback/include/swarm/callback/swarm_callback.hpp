@@ -193,7 +193,7 @@ private:
   status finish_sync(const mlsl::SyncResponse& resp, mlsl::MessageType type);
   status handle_loss_request(const mlsl::frame& f);
   status load_merged(const wire::ModelBundle& weights);
-  void capture_parameters();
+  void capture_parameters(std::string& data);
   void load_parameters(const merge::tensor_bundle& x);
   void send_kill(mlsl::Status::Code code, const std::string& message);
 
@@ -217,8 +217,9 @@ private:
   size_t rounds_ = 0;
   size_t merged_loaded_ = 0;
   std::chrono::steady_clock::duration sync_time_{};
-  // Scratch kept across syncs so that a sync does not reallocate: the
-  // parameters' layout and a copy of their values, and the request.
+  // Kept across syncs so that a sync does not reallocate: the parameters'
+  // layout (with their values at creation), and the request, into whose
+  // data the parameters are copied at each sync.
   merge::tensor_bundle local_;
   mlsl::SyncRequest request_;
   // The latest merged model, loaded again at the end if the swarm finished
