@@ -18,6 +18,16 @@ void all_check_in(bench& b, const model_ptr& m) {
   b.pump();
 }
 
+// Round 2 of nodes a, b and c with models 2, 4 and 6 (mean 4), the log
+// cleared first so that it holds the round's messages only.
+void round_two_check_ins(bench& b) {
+  b.log.clear();
+  b["a"].check_in(info(), model_of(2.0f), b.now);
+  b["b"].check_in(info(), model_of(4.0f), b.now);
+  b["c"].check_in(info(), model_of(6.0f), b.now);
+  b.pump();
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_single_node_with_min_peers_one_commits_its_own_model) {
@@ -81,11 +91,7 @@ BOOST_AUTO_TEST_CASE(the_expected_leader_gets_models_with_the_check_ins_and_asks
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
   // Round 2: "a" (first by name among round 1's participants) is the
   // term-0 candidate, so b and c send it their models with the check-in.
-  b.log.clear();
-  b["a"].check_in(info(), model_of(2.0f), b.now);
-  b["b"].check_in(info(), model_of(4.0f), b.now);
-  b["c"].check_in(info(), model_of(6.0f), b.now);
-  b.pump();
+  round_two_check_ins(b);
   size_t requests = 0;
   size_t models_to_a = 0;
   size_t models_elsewhere = 0;
@@ -109,11 +115,7 @@ BOOST_AUTO_TEST_CASE(the_expected_leader_gets_models_with_the_check_ins_and_asks
 BOOST_AUTO_TEST_CASE(in_a_small_swarm_acceptors_rebuild_the_merged_model_from_shared_ones) {
   bench b{{"a", "b", "c"}, 3};
   all_check_in(b, model_of(1.0f));
-  b.log.clear();
-  b["a"].check_in(info(), model_of(2.0f), b.now);
-  b["b"].check_in(info(), model_of(4.0f), b.now);
-  b["c"].check_in(info(), model_of(6.0f), b.now);
-  b.pump();
+  round_two_check_ins(b);
   size_t shared = 0;
   size_t proposals = 0;
   for (const auto& e : b.log) {
@@ -141,11 +143,7 @@ BOOST_AUTO_TEST_CASE(an_acceptor_that_lacks_a_shared_model_gets_the_merged_one_o
     const auto* m = std::get_if<checkin_msg>(&e.msg);
     return !(e.from == "b" && e.to == "c" && m != nullptr && m->model != nullptr);
   };
-  b.log.clear();
-  b["a"].check_in(info(), model_of(2.0f), b.now);
-  b["b"].check_in(info(), model_of(4.0f), b.now);
-  b["c"].check_in(info(), model_of(6.0f), b.now);
-  b.pump();
+  round_two_check_ins(b);
   size_t requests = 0;
   bool full_to_c = false;
   for (const auto& e : b.log) {
