@@ -6,10 +6,11 @@
 // table shows, per N, the median of the nodes' p50s, the largest p90 and
 // max, and the wall time of the whole run.
 //
-// Usage: round_bench [--quick] [--nodes N,N,...] [--keep] [BIN_DIR]
+// Usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep] [BIN_DIR]
 //   BIN_DIR   where `swarm` and `swarm-toy-ml` are (default: this binary's)
 //   --quick   N = 2 only, 20 syncs (default: 2, 4 and 8 nodes, 50 syncs)
 //   --nodes   the swarm sizes to run
+//   --syncs   syncs per node (for profiling a longer steady state)
 //   --keep    keep each run's certificates and logs (the path is printed)
 
 #include <algorithm>
@@ -117,6 +118,7 @@ std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool 
 int main(int argc, char** argv) try {
   bool quick = false;
   bool keep = false;
+  int syncs = 0;
   std::vector<int> sizes{2, 4, 8};
   fs::path bin = fs::canonical("/proc/self/exe").parent_path();
   for (int i = 1; i < argc; ++i) {
@@ -131,8 +133,10 @@ int main(int argc, char** argv) try {
       std::stringstream list{argv[++i]};
       for (std::string x; std::getline(list, x, ',');)
         sizes.push_back(std::stoi(x));
+    } else if (arg == "--syncs" && i + 1 < argc) {
+      syncs = std::stoi(argv[++i]);
     } else if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: round_bench [--quick] [--nodes N,N,...] [--keep] [BIN_DIR]\n";
+      std::cout << "usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep] [BIN_DIR]\n";
       return 0;
     } else {
       bin = arg;
@@ -143,7 +147,8 @@ int main(int argc, char** argv) try {
       std::cerr << "round_bench: no " << (bin / name) << " (pass the bin directory)\n";
       return 2;
     }
-  int syncs = quick ? 20 : 50;
+  if (syncs <= 0)
+    syncs = quick ? 20 : 50;
   std::printf("round latency, MNIST-sized model (1.6 MB), sync after every batch, %d syncs "
               "per node; ms per sync as the ML sees it\n",
               syncs);

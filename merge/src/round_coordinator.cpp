@@ -105,6 +105,7 @@ void round_coordinator::check_in(const checkin_info& info, model_ptr model, int6
   last_leader_sign_ms_ = std::max(last_leader_sign_ms_, now_ms);
   try_lead(now_ms);
   replay_ahead(now_ms);
+  speculate();
 }
 
 void round_coordinator::finish(train_end_mode mode, checkin_info info, model_ptr model,
@@ -217,6 +218,8 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
     quorum_since_ms_ = now_ms;
   // A finished node follows every round the others open.
   standing_check_in(now_ms);
+  if (m.model)
+    speculate();
 }
 
 void round_coordinator::on_model_request(const std::string& from, const model_request_msg& m,
@@ -239,8 +242,12 @@ void round_coordinator::on_proposal(const std::string& from, const proposal_msg&
     send(from, proposal_request_msg{m.round, m.term});
     return;
   }
+  bool known = accepted_ && accepted_->digest == m.digest;
   accepted_ = accepted_state{m.term, m.digest, std::move(model), m.participants, m.final};
   send(from, accepted_msg{m.round, m.term, m.digest});
+  // A resent proposal, or one a new leader re-proposes, is no news.
+  if (!known)
+    announce(*accepted_);
 }
 
 void round_coordinator::on_commit(const std::string& from, const commit_msg& m) {
@@ -305,6 +312,7 @@ void round_coordinator::commit(committed_state next, bool led_by_me, bool caught
   voted_for_.clear();
   checkins_.clear();
   early_models_.clear();
+  speculation_.reset();
   checked_in_ = false;
   my_model_.reset();
   accepted_.reset();

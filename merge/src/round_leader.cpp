@@ -168,6 +168,8 @@ void round_coordinator::propose(accepted_state proposal, int64_t now_ms) {
                          shares_models() ? nullptr : proposal.model, proposal.participants,
                          proposal.final});
   maybe_commit();
+  if (lead_ && lead_->phase == leader_state::proposing)
+    announce(*lead_->proposal);
 }
 
 void round_coordinator::on_accepted(const std::string& from, const accepted_msg& m) {
@@ -192,6 +194,19 @@ void round_coordinator::maybe_commit() {
   broadcast(commit_msg{round, term_, p.digest});
   commit(committed_state{round, term_, self_, p.digest, p.model, p.participants, p.final}, true,
          false);
+}
+
+void round_coordinator::announce(const accepted_state& value) {
+  if (!cfg_.announce_tentative)
+    return;
+  round_event ev;
+  ev.kind = round_event::tentative;
+  ev.round = committed_.round + 1;
+  ev.term = value.term;
+  ev.digest = value.digest;
+  ev.model = value.model;
+  ev.final = value.final;
+  ready_.events.push_back(std::move(ev));
 }
 
 void round_coordinator::leader_tick(int64_t now_ms) {

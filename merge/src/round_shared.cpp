@@ -28,7 +28,59 @@ bool round_coordinator::shares_models() const {
   return audience().size() <= cfg_.share_models_max_peers;
 }
 
-model_ptr round_coordinator::merge_shared(const proposal_msg& m) const {
+namespace {
+
+bool same_inputs(const std::vector<contribution>& x, const std::vector<contribution>& y) {
+  return std::equal(x.begin(), x.end(), y.begin(), y.end(), [](const auto& a, const auto& b) {
+    return a.peer == b.peer && a.weight == b.weight && a.model == b.model;
+  });
+}
+
+} // namespace
+
+std::vector<contribution> round_coordinator::expected_inputs() const {
+  // What a leader merges when every live peer checked in: each check-in
+  // with a weight, in name order (the order of its map of models).
+  std::vector<contribution> inputs;
+  for (const auto& [name, entry] : checkins_) {
+    if (entry.first.weight <= 0.0)
+      continue;
+    const model_ptr* model = nullptr;
+    if (name == self_)
+      model = &my_model_;
+    else if (auto i = early_models_.find(name); i != early_models_.end())
+      model = &i->second;
+    if (model == nullptr || !*model)
+      return {};
+    inputs.push_back(contribution{name, entry.first.weight, model->get()});
+  }
+  return inputs;
+}
+
+void round_coordinator::speculate() {
+  // An acceptor would sit idle while the leader merges, then merge the same
+  // models on the proposal: it merges now instead, so that it can accept
+  // as soon as the proposal arrives. Only when the leader is bound to take
+  // exactly these check-ins: every live peer's, with its model.
+  if (!checked_in_ || lead_ || accepted_ || !shares_models() || candidate(term_) == self_
+      || checkins_.size() < cfg_.min_peers)
+    return;
+  for (const auto& peer : audience())
+    if (!checkins_.contains(peer))
+      return;
+  auto inputs = expected_inputs();
+  if (inputs.empty() || (speculation_ && same_inputs(speculation_->inputs, inputs)))
+    return;
+  tensor_bundle merged;
+  if (!merge_models_into(inputs, cfg_.merge, merged))
+    return;
+  ++stats_.speculative_merges;
+  auto digest_of = digest(merged);
+  speculation_ = speculation{std::move(inputs), digest_of,
+                             std::make_shared<const tensor_bundle>(std::move(merged))};
+}
+
+model_ptr round_coordinator::merge_shared(const proposal_msg& m) {
   // The leader's inputs, in its order (participants are sorted by name, as
   // its models were) and with the weights it used.
   std::vector<contribution> inputs;
@@ -48,6 +100,12 @@ model_ptr round_coordinator::merge_shared(const proposal_msg& m) const {
   // Nobody contributed (all inactive): the leader kept a model of its own.
   if (inputs.empty())
     return nullptr;
+  if (speculation_ && same_inputs(speculation_->inputs, inputs)) {
+    if (speculation_->digest != m.digest)
+      return nullptr;
+    ++stats_.speculation_hits;
+    return speculation_->model;
+  }
   tensor_bundle merged;
   if (!merge_models_into(inputs, cfg_.merge, merged))
     return nullptr;

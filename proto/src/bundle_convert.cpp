@@ -1,6 +1,9 @@
 #include "swarm/wire/bundle_convert.hpp"
 
+#include <algorithm>
 #include <bit>
+#include <cstdint>
+#include <vector>
 #include <cstring>
 #include <string>
 
@@ -57,9 +60,32 @@ expected<size_t> check_meta(const TensorMeta& meta, size_t index, std::string_vi
   return count;
 }
 
+/// Copies `count` floats from `bytes` into `out` and says whether all are
+/// finite. In L1-sized pieces, so the values are read from memory once:
+/// neither zero-filled first (as `resize` would) nor read again to check.
+bool copy_checked(std::string_view bytes, size_t count, std::vector<float>& out) {
+  constexpr size_t piece = 2048;
+  float buffer[piece];
+  out.clear();
+  out.reserve(count);
+  uint32_t bad = 0;
+  for (size_t done = 0; done < count;) {
+    auto n = std::min(piece, count - done);
+    std::memcpy(buffer, bytes.data() + done * sizeof(float), n * sizeof(float));
+    for (size_t i = 0; i < n; ++i) {
+      // All exponent bits set: Inf or NaN.
+      auto u = std::bit_cast<uint32_t>(buffer[i]);
+      bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+    }
+    out.insert(out.end(), buffer, buffer + n);
+    done += n;
+  }
+  return bad == 0;
+}
+
 } // namespace
 
-void to_wire(const merge::tensor_bundle& x, ModelBundle& out, const sha256_digest* digest) {
+void layout_to_wire(const merge::tensor_bundle& x, ModelBundle& out) {
   out.Clear();
   out.mutable_tensors()->Reserve(static_cast<int>(x.tensors.size()));
   for (const auto& info : x.tensors) {
@@ -68,6 +94,10 @@ void to_wire(const merge::tensor_bundle& x, ModelBundle& out, const sha256_diges
     meta->mutable_shape()->Add(info.shape.begin(), info.shape.end());
     meta->set_dtype(std::string{merge::to_string(info.type)});
   }
+}
+
+void to_wire(const merge::tensor_bundle& x, ModelBundle& out, const sha256_digest* digest) {
+  layout_to_wire(x, out);
   out.mutable_data()->assign(reinterpret_cast<const char*>(x.values.data()), x.size_bytes());
   if (digest != nullptr)
     out.set_sha256(reinterpret_cast<const char*>(digest->data()), digest->size());
@@ -75,13 +105,23 @@ void to_wire(const merge::tensor_bundle& x, ModelBundle& out, const sha256_diges
 
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view peer,
                                          size_t max_bytes) {
+  return from_wire(x, x.data(), peer, max_bytes);
+}
+
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view data,
+                                         std::string_view peer, size_t max_bytes) {
+  // Shared memory holds a whole half of its region: the tensors' values
+  // are its first bytes.
+  bool shared = data.data() != x.data().data();
+  if (shared && !x.data().empty())
+    return refuse(errc::corrupt_data, peer, "values both in the message and in shared memory");
   if (static_cast<size_t>(x.tensors_size()) > max_tensors)
     return refuse(errc::invalid_argument, peer,
                   std::to_string(x.tensors_size()) + " tensors, at most "
                     + std::to_string(max_tensors));
-  if (x.data().size() > max_bytes)
+  if (data.size() > max_bytes)
     return refuse(errc::corrupt_data, peer,
-                  "data of " + std::to_string(x.data().size()) + " bytes, at most "
+                  "data of " + std::to_string(data.size()) + " bytes, at most "
                     + std::to_string(max_bytes));
   const size_t max_elements = max_bytes / sizeof(float);
   merge::tensor_bundle result;
@@ -96,13 +136,13 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
       meta.name(), {meta.shape().begin(), meta.shape().end()}, merge::dtype::f32, total});
     total += *count;
   }
-  if (x.data().size() != total * sizeof(float))
+  if (shared && data.size() > total * sizeof(float))
+    data = data.substr(0, total * sizeof(float));
+  if (data.size() != total * sizeof(float))
     return refuse(errc::corrupt_data, peer,
-                  "data of " + std::to_string(x.data().size())
+                  "data of " + std::to_string(data.size())
                     + " bytes, but the tensors need " + std::to_string(total * sizeof(float)));
-  result.values.resize(total);
-  if (total > 0)
-    std::memcpy(result.values.data(), x.data().data(), x.data().size());
+  bool finite = copy_checked(data, total, result.values);
   if (auto st = merge::check_layout(result, peer); !st)
     return st.error();
   if (!x.sha256().empty()) {
@@ -112,8 +152,11 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
       return refuse(errc::checksum_mismatch, peer,
                     "SHA-256 digest does not match the tensors (corrupted or tampered)");
   }
-  if (auto st = merge::check_finite(result, peer); !st)
-    return st.error();
+  if (!finite) {
+    // Rare: the full check names the tensor and the element.
+    if (auto st = merge::check_finite(result, peer); !st)
+      return st.error();
+  }
   return result;
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <thread>
 
 #include "mlsl_socket.hpp"
@@ -125,6 +126,10 @@ error ml_channel::fail(failure kind, errc code, std::string message) {
 }
 
 status ml_channel::send(MessageType type, const google::protobuf::MessageLite& body) {
+  return send(type, body, -1);
+}
+
+status ml_channel::send(MessageType type, const google::protobuf::MessageLite& body, int fd) {
   std::lock_guard guard{*send_mutex_};
   auto peer = std::string{to_string(other(self_))};
   if (fd_ < 0)
@@ -138,24 +143,73 @@ status ml_channel::send(MessageType type, const google::protobuf::MessageLite& b
   encode_header(type, static_cast<uint32_t>(size), send_buffer_.data());
   body.SerializeWithCachedSizesToArray(
     reinterpret_cast<uint8_t*>(send_buffer_.data() + header_bytes));
-  status result;
+  auto result = send_all(fd);
+  if (send_buffer_.capacity() > keep_send_buffer_bytes)
+    std::string{}.swap(send_buffer_);
+  return result;
+}
+
+status ml_channel::send_all(int fd_to_attach) {
+  auto peer = std::string{to_string(other(self_))};
   for (size_t sent = 0; sent < send_buffer_.size();) {
-    auto n = ::send(fd_, send_buffer_.data() + sent, send_buffer_.size() - sent, MSG_NOSIGNAL);
+    iovec data{send_buffer_.data() + sent, send_buffer_.size() - sent};
+    msghdr msg{};
+    msg.msg_iov = &data;
+    msg.msg_iovlen = 1;
+    // The descriptor rides on the message's first byte.
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))];
+    if (sent == 0 && fd_to_attach >= 0) {
+      msg.msg_control = control;
+      msg.msg_controllen = sizeof(control);
+      auto* c = CMSG_FIRSTHDR(&msg);
+      c->cmsg_level = SOL_SOCKET;
+      c->cmsg_type = SCM_RIGHTS;
+      c->cmsg_len = CMSG_LEN(sizeof(int));
+      std::memcpy(CMSG_DATA(c), &fd_to_attach, sizeof(int));
+    }
+    auto n = ::sendmsg(fd_, &msg, MSG_NOSIGNAL);
     if (n >= 0) {
       sent += static_cast<size_t>(n);
       continue;
     }
     if (errno == EINTR)
       continue;
-    result = errno == EPIPE || errno == ECONNRESET
-               ? make_error(errc::io_error, "the " + peer + " closed the channel " + where())
-               : make_error(errc::io_error,
-                            describe_errno("cannot send to the " + peer + " " + where(), errno));
-    break;
+    return errno == EPIPE || errno == ECONNRESET
+             ? make_error(errc::io_error, "the " + peer + " closed the channel " + where())
+             : make_error(errc::io_error,
+                          describe_errno("cannot send to the " + peer + " " + where(), errno));
   }
-  if (send_buffer_.capacity() > keep_send_buffer_bytes)
-    std::string{}.swap(send_buffer_);
-  return result;
+  return {};
+}
+
+ssize_t ml_channel::receive_some(char* out, size_t size) {
+  iovec data{out, size};
+  msghdr msg{};
+  msg.msg_iov = &data;
+  msg.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))];
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  auto n = ::recvmsg(fd_, &msg, MSG_CMSG_CLOEXEC);
+  if (n <= 0 || msg.msg_controllen == 0)
+    return n;
+  for (auto* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+    if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+      continue;
+    auto count = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    for (size_t i = 0; i < count; ++i) {
+      int fd = -1;
+      std::memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+      // One descriptor per message is kept; any other is closed at once.
+      auto owned = std::shared_ptr<const int>(new int{fd}, [](const int* x) {
+        ::close(*x);
+        delete x;
+      });
+      if (!received_fd_)
+        received_fd_ = std::move(owned);
+    }
+  }
+  return n;
 }
 
 status ml_channel::read_exact(char* out, size_t size, long long deadline, bool started) {
@@ -179,7 +233,7 @@ status ml_channel::read_exact(char* out, size_t size, long long deadline, bool s
         return fail(failure::timeout, errc::io_error,
                     "no message from the " + peer + " " + where() + " within the timeout");
     }
-    auto n = ::recv(fd_, out + got, size - got, 0);
+    auto n = receive_some(out + got, size - got);
     if (n > 0) {
       got += static_cast<size_t>(n);
     } else if (n == 0) {
@@ -204,6 +258,7 @@ expected<frame> ml_channel::receive(int timeout_ms) {
     return fail(failure::closed, errc::io_error,
                 "the channel to the " + std::string{to_string(other(self_))} + " is closed");
   failure_ = failure::none;
+  received_fd_.reset();
   auto deadline = deadline_after(timeout_ms);
   char head[header_bytes];
   if (auto st = read_exact(head, header_bytes, deadline, false); !st)
@@ -216,6 +271,7 @@ expected<frame> ml_channel::receive(int timeout_ms) {
   result.body.resize(fields->size);
   if (auto st = read_exact(result.body.data(), fields->size, deadline, true); !st)
     return st.error();
+  result.attached_fd = std::move(received_fd_);
   return result;
 }
 

@@ -36,19 +36,6 @@ void fill(Repeated& out, const std::vector<participant>& xs) {
 
 } // namespace
 
-const ModelBundle& round_encoder::bundle_of(const model_ptr& model, const sha256_digest* digest) {
-  bool with_digest = digest != nullptr;
-  if (model.get() != cached_ || with_digest != cached_with_digest_) {
-    cached_bundle_.Clear();
-    to_wire(*model, cached_bundle_, digest);
-    cached_ = model.get();
-    cached_with_digest_ = with_digest;
-    // Holding the owner keeps the address from being reused by a new model.
-    cached_owner_ = model;
-  }
-  return cached_bundle_;
-}
-
 Envelope round_encoder::encode(std::string_view contract, std::string_view sender,
                                const round_message& msg) {
   auto env = make_envelope();
@@ -67,7 +54,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         if constexpr (std::is_same_v<T, checkin_msg>) {
           fill(*out.mutable_checkin()->mutable_info(), m.info);
           if (m.model)
-            *out.mutable_checkin()->mutable_model() = bundle_of(m.model, nullptr);
+            to_wire(*m.model, *out.mutable_checkin()->mutable_model());
         } else if constexpr (std::is_same_v<T, vote_request_msg>) {
           out.mutable_vote_request();
         } else if constexpr (std::is_same_v<T, vote_msg>) {
@@ -76,7 +63,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           if (m.accepted_model) {
             v.set_accepted_term(m.accepted_term);
             v.set_accepted_digest(bytes_of(m.accepted_digest));
-            *v.mutable_accepted_model() = bundle_of(m.accepted_model, &m.accepted_digest);
+            to_wire(*m.accepted_model, *v.mutable_accepted_model(), &m.accepted_digest);
             fill(*v.mutable_accepted_participants(), m.accepted_participants);
           }
         } else if constexpr (std::is_same_v<T, model_request_msg>) {
@@ -84,7 +71,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         } else if constexpr (std::is_same_v<T, model_reply_msg>) {
           auto& r = *out.mutable_model_reply();
           fill(*r.mutable_info(), m.info);
-          *r.mutable_model() = bundle_of(m.model, nullptr);
+          to_wire(*m.model, *r.mutable_model());
         } else if constexpr (std::is_same_v<T, heartbeat_msg>) {
           out.mutable_heartbeat();
         } else if constexpr (std::is_same_v<T, proposal_msg>) {
@@ -93,7 +80,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           // Sent every round: the digest names the value, TLS guards the
           // bytes, so the model itself goes without a digest to recompute.
           if (m.model)
-            *p.mutable_model() = bundle_of(m.model, nullptr);
+            to_wire(*m.model, *p.mutable_model());
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
         } else if constexpr (std::is_same_v<T, proposal_request_msg>) {
@@ -108,7 +95,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           auto& c = *out.mutable_catch_up();
           c.set_leader(m.leader);
           c.set_digest(bytes_of(m.digest));
-          *c.mutable_model() = bundle_of(m.model, &m.digest);
+          to_wire(*m.model, *c.mutable_model(), &m.digest);
           fill(*c.mutable_participants(), m.participants);
           c.set_final(m.final);
         }

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
+#include <optional>
 #include <functional>
 #include <sstream>
 #include <string>
@@ -19,6 +21,7 @@
 
 #include "swarm/callback/swarm_callback.hpp"
 #include "swarm/common/log.hpp"
+#include "swarm/mlsl/shared_weights.hpp"
 #include "swarm/wire/bundle_convert.hpp"
 
 namespace callback_test {
@@ -63,12 +66,16 @@ struct sl_script {
   uint64_t error_at_sync = 0;   // ERROR_IN_SL in this sync's response
   uint64_t die_at_sync = 0;     // close the channel instead of answering
   bool bad_layout = false;      // merged model with a transposed kernel
+  bool share = false;           // take the ML's shared weights region
   // Seen:
   OpenSessionRequest open;
   std::vector<SyncRequest> syncs;
   std::vector<SyncRequest> closes;
   std::vector<LossResponse> losses;
   std::vector<KillSessionRequest> kills;
+  // With `share`: the region, and the values each sync put in it.
+  std::shared_ptr<shared_weights> region;
+  std::vector<std::vector<float>> shared_syncs;
 };
 
 constexpr uint64_t session = 77;
@@ -93,6 +100,13 @@ inline bool offer(ml_channel& ch, sl_script& s, uint64_t seq, float value, bool 
   req.set_sync_seq_num(seq);
   req.set_loss_seq_num(s.losses.size() + 1);
   *req.mutable_weights() = merged_model(value, transposed);
+  if (s.region) {
+    // As the real SL does: the values go into the region's second half.
+    const auto& data = req.weights().data();
+    std::memcpy(s.region->to_ml(), data.data(), data.size());
+    req.mutable_weights()->clear_data();
+    req.set_weights_shared(true);
+  }
   if (!ch.send(GET_LOSS_REQUEST, req))
     return false;
   LossResponse resp;
@@ -115,11 +129,18 @@ inline void answer(ml_channel& ch, MessageType type, uint64_t seq, bool over, co
 
 // The fake SL: a legitimate in-process peer standing in for the real one.
 inline void run_fake_sl(ml_channel ch, sl_script& s) {
-  if (!ch.receive_as(OPEN_SESSION_REQUEST, s.open, 5000))
+  auto first = ch.receive(5000);
+  if (!first || first->type != OPEN_SESSION_REQUEST || !parse_body(*first, s.open))
     return;
   OpenSessionResponse opened;
   opened.mutable_status()->set_code(Status::STATUS_OK);
   opened.set_session_id(session);
+  if (s.share && first->attached_fd && s.open.shared_weights_bytes() > 0) {
+    auto region = shared_weights::adopt(*first->attached_fd, s.open.shared_weights_bytes());
+    if (region)
+      s.region = std::make_shared<shared_weights>(std::move(*region));
+    opened.set_shared_weights(s.region != nullptr);
+  }
   (void) ch.send(OPEN_SESSION_RESPONSE, opened);
   Status ok;
   ok.set_code(Status::STATUS_OK);
@@ -141,6 +162,11 @@ inline void run_fake_sl(ml_channel ch, sl_script& s) {
       continue;
     }
     s.syncs.push_back(req);
+    if (req.weights_shared() && s.region) {
+      auto values = wire::from_wire(req.weights(), {s.region->to_sl(), s.region->model_bytes()},
+                                    "ML");
+      s.shared_syncs.push_back(values ? values->values : std::vector<float>{});
+    }
     if (seq == s.die_at_sync)
       return;
     if (seq == s.error_at_sync) {

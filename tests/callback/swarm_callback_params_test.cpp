@@ -140,3 +140,31 @@ BOOST_AUTO_TEST_CASE(connects_through_a_socket_path) {
   BOOST_TEST(script.losses.at(0).loss() == 0.0f); // no evaluator
   ::rmdir(dir.c_str());
 }
+
+BOOST_AUTO_TEST_CASE(swarm_shared_weights_zero_keeps_model_values_in_the_messages) {
+  ::unsetenv("SWARM_SHARED_WEIGHTS");
+  BOOST_TEST(shared_weights_from_env());
+  for (const char* off : {"0", "false", "No", "OFF"}) {
+    ::setenv("SWARM_SHARED_WEIGHTS", off, 1);
+    BOOST_TEST(!shared_weights_from_env(), off);
+  }
+  ::setenv("SWARM_SHARED_WEIGHTS", "1", 1);
+  BOOST_TEST(shared_weights_from_env());
+  // Turned off, the callback offers no region at all.
+  ::setenv("SWARM_SHARED_WEIGHTS", "0", 1);
+  auto ends = ml_channel::pair();
+  BOOST_REQUIRE(bool(ends));
+  sl_script script;
+  script.share = true;
+  std::thread sl{run_fake_sl, std::move(ends->second), std::ref(script)};
+  user_model model;
+  auto cb = swarm_callback::create(params(), model.views(), {}, std::move(ends->first));
+  BOOST_REQUIRE_MESSAGE(bool(cb), (cb ? "" : cb.error().message));
+  (*cb)->on_train_begin();
+  cb = make_error(errc::io_error, "released");
+  sl.join();
+  ::unsetenv("SWARM_SHARED_WEIGHTS");
+  BOOST_TEST(script.open.shared_weights_bytes() == 0u);
+  BOOST_TEST_REQUIRE(script.syncs.size() == 1u);
+  BOOST_TEST(!script.syncs[0].weights_shared());
+}

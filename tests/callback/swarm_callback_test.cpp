@@ -143,3 +143,42 @@ BOOST_AUTO_TEST_CASE(a_dead_sl_stops_training_with_a_clear_error) {
              h.cb->last_error()->message);
   h.end();
 }
+
+BOOST_AUTO_TEST_CASE(model_values_travel_through_shared_memory_when_the_sl_takes_it) {
+  sl_script s;
+  s.share = true;
+  harness h{s};
+  // Two halves, each as large as the model (9 floats).
+  BOOST_TEST(h.script.open.shared_weights_bytes() == 2u * 9u * sizeof(float));
+  BOOST_TEST_REQUIRE(h.script.region != nullptr);
+  h.cb->on_train_begin();
+  BOOST_TEST(h.model.kernel[0] == 1.5f);
+  std::fill(h.model.bias.begin(), h.model.bias.end(), -3.0f);
+  for (size_t b = 1; b <= 5; ++b)
+    h.cb->on_batch_end(batch(b));
+  BOOST_TEST_REQUIRE(h.script.syncs.size() == 2u);
+  for (const auto& sync : h.script.syncs) {
+    BOOST_TEST(sync.weights_shared());
+    BOOST_TEST(sync.weights().data().empty());
+    BOOST_TEST(sync.weights().tensors_size() == 2);
+  }
+  // What the SL read from the region: the user's values at each sync.
+  BOOST_TEST_REQUIRE(h.script.shared_syncs.size() == 2u);
+  BOOST_TEST(h.script.shared_syncs[0].front() == 0.0f);
+  BOOST_TEST(h.script.shared_syncs[1].front() == 1.5f);
+  BOOST_TEST(h.script.shared_syncs[1].back() == -3.0f);
+  // And the merged models the SL put there landed in the user's buffers.
+  BOOST_TEST(h.model.kernel[5] == 2.5f);
+  BOOST_TEST(h.model.bias[2] == 2.5f);
+  BOOST_TEST(logged("model values through shared memory"));
+}
+
+BOOST_AUTO_TEST_CASE(an_sl_that_declines_the_region_gets_the_values_in_the_messages) {
+  harness h{sl_script{}};
+  BOOST_TEST(h.script.open.shared_weights_bytes() > 0u);
+  h.cb->on_train_begin();
+  BOOST_TEST_REQUIRE(h.script.syncs.size() == 1u);
+  BOOST_TEST(!h.script.syncs[0].weights_shared());
+  BOOST_TEST(h.script.syncs[0].weights().data().size() == 9u * sizeof(float));
+  BOOST_TEST(h.model.kernel[0] == 1.5f);
+}

@@ -3,6 +3,7 @@
 // through LossRequests, the final model at CloseSession.
 
 #include <chrono>
+#include <cstring>
 #include <functional>
 
 #include <spdlog/spdlog.h>
@@ -129,6 +130,7 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
     end_mode_ = *merge::parse_train_end_mode(req.checkin_model_on_train_end());
   auto cfg = opts_.rounds;
   cfg.min_peers = req.min_peers();
+  cfg.announce_tentative = true;
   cfg.merge.method = *merge::parse_merge_method(merge_method_);
   coord_.emplace(self_id_, cfg, ctx.now_ms());
   sync_interval_ = current_interval_ = req.sync_interval();
@@ -139,10 +141,31 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   logger()->info("ML session opened: contract {}, minPeers {}, syncFrequency {}, mergeMethod {}"
                  ", nodeWeightage {}",
                  contract_, cfg.min_peers, sync_interval_, merge_method_, node_weightage_);
+  adopt_shared_weights(req, f);
   *resp.mutable_status() = status_of(mlsl::Status::STATUS_OK, {});
   resp.set_session_id(session_id_);
+  resp.set_shared_weights(shared_.has_value());
   (void) ml_->send(mlsl::OPEN_SESSION_RESPONSE, resp);
   enroll(ctx, ctx.now_ms());
+}
+
+void sl_delegate::adopt_shared_weights(const mlsl::OpenSessionRequest& req,
+                                       const mlsl::frame& f) {
+  if (req.shared_weights_bytes() == 0)
+    return;
+  if (!f.attached_fd) {
+    logger()->warn("the ML announced a shared weights region but attached none: model "
+                   "values travel in the messages");
+    return;
+  }
+  auto region = mlsl::shared_weights::adopt(*f.attached_fd, req.shared_weights_bytes());
+  if (!region) {
+    logger()->warn("not using the ML's shared weights region ({}): model values travel in "
+                   "the messages",
+                   region.error().message);
+    return;
+  }
+  shared_ = std::move(*region);
 }
 
 void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& f, bool close) {
@@ -152,7 +175,14 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   if (!coord_ || phase_ != session_phase::training || req.session_id() != session_id_)
     return fail_session("SyncRequest outside an open session (or wrong sessionID)",
                         mlsl::Status::ERROR_IN_USER);
-  auto model = wire::from_wire(req.weights(), "ML " + ctx.name(), wire::max_model_bytes);
+  if (req.weights_shared() && !shared_)
+    return fail_session("the SyncRequest has its values in shared memory, but the session "
+                        "shares none",
+                        mlsl::Status::ERROR_IN_USER);
+  auto model = req.weights_shared()
+                 ? wire::from_wire(req.weights(), {shared_->to_sl(), shared_->model_bytes()},
+                                   "ML " + ctx.name(), wire::max_model_bytes)
+                 : wire::from_wire(req.weights(), "ML " + ctx.name(), wire::max_model_bytes);
   if (!model)
     return fail_session(model.error().message, mlsl::Status::ERROR_IN_USER);
   sync_seq_ = req.sync_seq_num();
@@ -200,6 +230,13 @@ void sl_delegate::on_round_event(transport::node_context& ctx, const merge::roun
                    mlsl::Status::ERROR_IN_USER);
     return;
   }
+  if (ev.kind == merge::round_event::tentative) {
+    // The ML loads and evaluates the round's likely value while the
+    // commit is on its way; SyncResponse still waits for the commit.
+    if (phase_ == session_phase::syncing && ev.round == coord_->committed_round() + 1)
+      deliver(ev);
+    return;
+  }
   if (ev.led_by_me)
     write_record(ev);
   logger()->info("round {} committed: leader {} (term {}), {} participants, digest {}{}{}",
@@ -208,6 +245,8 @@ void sl_delegate::on_round_event(transport::node_context& ctx, const merge::roun
                  ev.caught_up ? ", caught up" : "");
   if (phase_ == session_phase::syncing || phase_ == session_phase::closing)
     deliver(ev);
+  else if (phase_ == session_phase::awaiting_commit)
+    settle_tentative(ev);
   else if (phase_ == session_phase::loss_pending)
     delivering_queue_ = ev;
   else if (ev.final)
@@ -221,7 +260,13 @@ void sl_delegate::deliver(const merge::round_event& ev) {
   req.set_loss_seq_num(++loss_seq_);
   // No digest: the local socket guarantees integrity, and the ML would
   // spend about a millisecond per sync checking it.
-  wire::to_wire(*ev.model, *req.mutable_weights());
+  if (shared_ && ev.model->size_bytes() <= shared_->model_bytes()) {
+    wire::layout_to_wire(*ev.model, *req.mutable_weights());
+    std::memcpy(shared_->to_ml(), ev.model->values.data(), ev.model->size_bytes());
+    req.set_weights_shared(true);
+  } else {
+    wire::to_wire(*ev.model, *req.mutable_weights());
+  }
   delivering_for_close_ = phase_ == session_phase::closing;
   delivering_ = ev;
   phase_ = session_phase::loss_pending;
@@ -246,7 +291,17 @@ void sl_delegate::loss_response(transport::node_context& ctx, const mlsl::frame&
   auto ev = std::move(*delivering_);
   delivering_.reset();
   if (!delivering_for_close_) {
-    finish_sync(ev.final);
+    if (ev.kind != merge::round_event::tentative) {
+      finish_sync(ev.final);
+      return;
+    }
+    tentative_ = std::move(ev);
+    phase_ = session_phase::awaiting_commit;
+    if (delivering_queue_) {
+      auto committed = std::move(*delivering_queue_);
+      delivering_queue_.reset();
+      settle_tentative(std::move(committed));
+    }
     return;
   }
   if (ev.final) {
@@ -268,6 +323,19 @@ void sl_delegate::loss_response(transport::node_context& ctx, const mlsl::frame&
     if (next.round > ev.round)
       deliver(next);
   }
+}
+
+void sl_delegate::settle_tentative(merge::round_event committed) {
+  // The ML holds the value this node proposed or accepted: the usual case
+  // is that it committed, and the sync ends at once; otherwise the ML
+  // loads what did commit.
+  bool same = tentative_ && tentative_->digest == committed.digest;
+  tentative_.reset();
+  phase_ = session_phase::syncing;
+  if (same)
+    finish_sync(committed.final);
+  else
+    deliver(committed);
 }
 
 void sl_delegate::finish_sync(bool final) {

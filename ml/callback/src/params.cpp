@@ -82,6 +82,14 @@ bool loopback_from_env() {
   return value == "true" || value == "1" || value == "yes" || value == "on";
 }
 
+bool shared_weights_from_env() {
+  const char* raw = std::getenv("SWARM_SHARED_WEIGHTS");
+  if (raw == nullptr)
+    return true;
+  auto value = lower(raw);
+  return !(value == "0" || value == "false" || value == "no" || value == "off");
+}
+
 std::string channel_path_from_env() {
   const char* raw = std::getenv(mlsl::channel_env_var);
   return raw == nullptr ? std::string{} : std::string{raw};

@@ -143,7 +143,18 @@ status swarm_callback::open_session() {
   req.set_merge_method(params_.merge_method);
   req.set_total_epochs(static_cast<uint32_t>(params_.total_epochs));
   req.set_node_name(opts_.node_name);
-  if (auto st = channel_->send(mlsl::OPEN_SESSION_REQUEST, req); !st)
+  std::optional<mlsl::shared_weights> offered;
+  if (opts_.shared_weights) {
+    // Declined or impossible: the values go in the messages, as always.
+    auto region = mlsl::shared_weights::create(local_.size_bytes());
+    if (region) {
+      req.set_shared_weights_bytes(region->region_bytes());
+      offered = std::move(*region);
+    } else {
+      logger()->debug("no shared weights region: {}", region.error().message);
+    }
+  }
+  if (auto st = channel_->send(mlsl::OPEN_SESSION_REQUEST, req, offered ? offered->fd() : -1); !st)
     return st;
   mlsl::OpenSessionResponse resp;
   if (auto st = channel_->receive_as(mlsl::OPEN_SESSION_RESPONSE, resp); !st)
@@ -154,10 +165,13 @@ status swarm_callback::open_session() {
                         + mlsl::Status::Code_Name(resp.status().code())
                         + "): " + resp.status().message());
   session_id_ = resp.session_id();
+  if (offered && resp.shared_weights())
+    shared_ = std::move(offered);
   logger()->info("Swarm session {} opened with the SL {}: syncFrequency={} minPeers={} "
-                 "mergeMethod={} nodeWeightage={} trainingContract={}",
+                 "mergeMethod={} nodeWeightage={} trainingContract={}{}",
                  session_id_, channel_->where(), params_.sync_frequency, params_.min_peers,
-                 params_.merge_method, params_.node_weightage, params_.training_contract);
+                 params_.merge_method, params_.node_weightage, params_.training_contract,
+                 shared_ ? " (model values through shared memory)" : "");
   return {};
 }
 

@@ -42,10 +42,16 @@ void swarm_callback::timed_sync(mlsl::MessageType request, mlsl::MessageType res
 status swarm_callback::sync(mlsl::MessageType request, mlsl::MessageType response) {
   auto& weights = *request_.mutable_weights();
   // The layout goes in once; then the user's buffers are copied straight
-  // into the message, with no intermediate copy of 1.6 MB per sync.
-  if (weights.tensors_size() == 0)
-    wire::to_wire(local_, weights);
-  capture_parameters(*weights.mutable_data());
+  // into the message (or the shared region), with no intermediate copy of
+  // 1.6 MB per sync.
+  if (weights.tensors_size() == 0) {
+    if (shared_)
+      wire::layout_to_wire(local_, weights);
+    else
+      wire::to_wire(local_, weights);
+    request_.set_weights_shared(shared_.has_value());
+  }
+  capture_parameters(shared_ ? shared_->to_sl() : weights.mutable_data()->data());
   request_.set_session_id(session_id_);
   request_.set_sync_seq_num(++seq_);
   request_.set_node_weightage(static_cast<uint32_t>(params_.node_weightage));
@@ -120,7 +126,7 @@ status swarm_callback::handle_loss_request(const mlsl::frame& f) {
   resp.set_loss_seq_num(req.loss_seq_num());
   resp.set_epochs_done(epochs_done_);
   resp.set_total_epochs(static_cast<uint32_t>(params_.total_epochs));
-  auto loaded = load_merged(req.weights());
+  auto loaded = load_merged(req);
   if (!loaded) {
     // Tell the SL why before giving up, so its log names the cause too.
     resp.mutable_status()->set_code(mlsl::Status::ERROR_IN_USER);
@@ -141,8 +147,14 @@ status swarm_callback::handle_loss_request(const mlsl::frame& f) {
   return channel_->send(mlsl::GET_LOSS_RESPONSE, resp);
 }
 
-status swarm_callback::load_merged(const wire::ModelBundle& weights) {
-  auto merged = wire::from_wire(weights, sl_peer);
+status swarm_callback::load_merged(const mlsl::LossRequest& req) {
+  if (req.weights_shared() && !shared_)
+    return protocol_error("GET_LOSS_REQUEST has its values in shared memory, but this "
+                          "session shares none");
+  auto merged = req.weights_shared()
+                  ? wire::from_wire(req.weights(), {shared_->to_ml(), shared_->model_bytes()},
+                                    sl_peer)
+                  : wire::from_wire(req.weights(), sl_peer);
   if (!merged)
     return merged.error();
   if (auto st = merge::check_same_layout(local_, *merged, sl_peer); !st)
@@ -156,11 +168,11 @@ status swarm_callback::load_merged(const wire::ModelBundle& weights) {
   return {};
 }
 
-void swarm_callback::capture_parameters(std::string& data) {
+void swarm_callback::capture_parameters(char* data) {
   // Laid out as local_ (the layout the session was opened with).
   for (size_t i = 0; i < views_.size(); ++i) {
     const auto& info = local_.tensors[i];
-    std::memcpy(data.data() + info.offset * sizeof(float), views_[i].data,
+    std::memcpy(data + info.offset * sizeof(float), views_[i].data,
                 info.count() * sizeof(float));
   }
 }

@@ -33,6 +33,11 @@ struct round_config {
   /// same bytes), and the merged model never crosses the network again.
   /// Larger swarms send models to the leader alone (n, not n^2, uploads).
   size_t share_models_max_peers = 3;
+  /// Whether to report a round's value as soon as this node proposed or
+  /// accepted it (`round_event::tentative`), before the commit: an SL then
+  /// hands the model to its ML while the acceptances and the commit are
+  /// on their way.
+  bool announce_tentative = false;
   /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
   bool eligible = true;
   /// How the leader merges.

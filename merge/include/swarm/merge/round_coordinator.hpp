@@ -43,6 +43,12 @@ struct round_event {
     committed,
     /// The leader refused this node's model (`reason` says why).
     refused,
+    /// This node proposed or accepted `model` for the open round: the
+    /// value the round commits unless its leader fails. A `committed`
+    /// event still follows, with this digest or (rarely) another one.
+    /// Only with `round_config::announce_tentative`, and only when the
+    /// commit does not follow at once.
+    tentative,
   };
   kind_t kind = committed;
   /// The committed round.
@@ -83,6 +89,10 @@ struct round_stats {
   uint64_t catch_ups = 0;
   uint64_t term_bumps = 0;
   uint64_t refusals_sent = 0;
+  /// Merges an acceptor computed before the proposal arrived.
+  uint64_t speculative_merges = 0;
+  /// Proposals answered from such a merge.
+  uint64_t speculation_hits = 0;
 };
 
 /// One SL's side of the merge rounds of one training contract: check-in,
@@ -245,7 +255,9 @@ private:
   // round_shared.cpp
   void replay_ahead(int64_t now_ms);
   bool shares_models() const;
-  model_ptr merge_shared(const proposal_msg& m) const;
+  model_ptr merge_shared(const proposal_msg& m);
+  std::vector<contribution> expected_inputs() const;
+  void speculate();
   void on_proposal_request(const std::string& from, const proposal_request_msg& m);
 
   // round_leader.cpp
@@ -257,6 +269,7 @@ private:
   void on_accepted(const std::string& from, const accepted_msg& m);
   void leader_tick(int64_t now_ms);
   void maybe_commit();
+  void announce(const accepted_state& value);
   void abdicate(int64_t now_ms);
 
   std::string self_;
@@ -282,6 +295,14 @@ private:
   // this node commits the open round (the sender heard of that commit
   // first), so neither the check-in nor its model waits for a resend.
   std::map<std::string, checkin_msg> ahead_;
+  // A merge of the open round's models that an acceptor in a small swarm
+  // computed while the leader merged the same ones (round_shared.cpp).
+  struct speculation {
+    std::vector<contribution> inputs;
+    sha256_digest digest{};
+    model_ptr model;
+  };
+  std::optional<speculation> speculation_;
   bool checked_in_ = false;
   checkin_info my_info_;
   model_ptr my_model_;

@@ -53,6 +53,11 @@ public:
   /// `max_message_bytes` or the peer is gone ("the SL closed the channel").
   status send(MessageType type, const google::protobuf::MessageLite& body);
 
+  /// Sends `body` with the file descriptor `fd` attached (SCM_RIGHTS; the
+  /// receiver gets its own descriptor in `frame::attached_fd`). `fd` stays
+  /// open here.
+  status send(MessageType type, const google::protobuf::MessageLite& body, int fd);
+
   /// Receives the next message, waiting at most `timeout_ms` for it to
   /// begin (negative: forever; a merge round may legitimately wait for
   /// peers for hours); once begun, it is read to the end unless the peer
@@ -94,6 +99,8 @@ public:
 private:
   error fail(failure kind, errc code, std::string message);
   status read_exact(char* out, size_t size, long long deadline_ms, bool started);
+  ssize_t receive_some(char* out, size_t size);
+  status send_all(int fd_to_attach);
 
   int fd_ = -1;
   side self_ = side::ml;
@@ -102,6 +109,8 @@ private:
   // Behind a pointer so that the channel stays movable.
   std::unique_ptr<std::mutex> send_mutex_;
   std::string send_buffer_;
+  // Descriptors that arrived with the message being read.
+  std::shared_ptr<const int> received_fd_;
 };
 
 /// The SL's listening socket for its ML. Owns the socket file: removes it

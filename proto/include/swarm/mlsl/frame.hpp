@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iosfwd>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -83,6 +84,9 @@ struct frame {
   MessageType type = MESSAGE_TYPE_UNSPECIFIED;
   /// The body's bytes, as sent.
   std::string body;
+  /// A file descriptor the sender attached to the message (SCM_RIGHTS),
+  /// if any; closed when the last copy of the frame goes.
+  std::shared_ptr<const int> attached_fd;
 };
 
 /// Parses `f.body` into `out`; fails (errc::parse_error, naming the type)

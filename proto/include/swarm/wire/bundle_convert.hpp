@@ -39,4 +39,15 @@ void to_wire(const merge::tensor_bundle& x, ModelBundle& out,
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view peer,
                                          size_t max_bytes = max_model_bytes);
 
+/// As `from_wire(x, ...)`, but the values are the first bytes of `data`
+/// rather than `x.data` (which must be empty): a bundle whose values came
+/// through shared memory. Same checks.
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view data,
+                                         std::string_view peer,
+                                         size_t max_bytes = max_model_bytes);
+
+/// Writes `x`'s tensor names, shapes and dtypes into `out` and leaves its
+/// values out (`out.data` empty): they travel through shared memory.
+void layout_to_wire(const merge::tensor_bundle& x, ModelBundle& out);
+
 } // namespace swarm::wire

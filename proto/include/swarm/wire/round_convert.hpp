@@ -16,18 +16,10 @@ namespace swarm::wire {
 class round_encoder {
 public:
   /// Returns an envelope for `msg` in `contract` from round identity
-  /// `sender`. Consecutive messages that share a model (a broadcast
-  /// proposal) reuse one encoding of it.
+  /// `sender`. A model is copied once, straight into the envelope (a
+  /// cached encoding would only add a copy: assigning it costs as much).
   Envelope encode(std::string_view contract, std::string_view sender,
                   const merge::round_message& msg);
-
-private:
-  const merge::tensor_bundle* cached_ = nullptr;
-  merge::model_ptr cached_owner_;
-  ModelBundle cached_bundle_;
-  bool cached_with_digest_ = false;
-
-  const ModelBundle& bundle_of(const merge::model_ptr& model, const sha256_digest* digest);
 };
 
 /// Returns an Enroll envelope: "I, round identity `sender`, train `contract`".

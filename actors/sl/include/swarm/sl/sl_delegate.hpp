@@ -9,6 +9,7 @@
 
 #include "swarm/merge/round_coordinator.hpp"
 #include "swarm/mlsl/channel.hpp"
+#include "swarm/mlsl/shared_weights.hpp"
 #include "swarm/sn/sn_delegate.hpp"
 #include "swarm/transport/node_delegate.hpp"
 #include "swarm/wire/round_convert.hpp"
@@ -51,6 +52,9 @@ enum class session_phase : uint8_t {
   syncing,
   /// A LossRequest with a merged model waits for the ML's answer.
   loss_pending,
+  /// The ML loaded (and evaluated) the value this node proposed or
+  /// accepted; the round's commit decides whether it stays.
+  awaiting_commit,
   /// The ML finished its epochs (CloseSession) and waits for the final round.
   closing,
   /// The session ended (final model delivered, killed, or failed).
@@ -115,11 +119,13 @@ private:
 
   // sl_session.cpp: the ML protocol.
   void open_session(transport::node_context& ctx, const mlsl::frame& f);
+  void adopt_shared_weights(const mlsl::OpenSessionRequest& req, const mlsl::frame& f);
   void sync_request(transport::node_context& ctx, const mlsl::frame& f, bool close);
   void loss_response(transport::node_context& ctx, const mlsl::frame& f);
   void on_round_event(transport::node_context& ctx, const merge::round_event& ev);
   void deliver(const merge::round_event& ev);
   void finish_sync(bool final);
+  void settle_tentative(merge::round_event loaded);
   void fail_session(const std::string& why, int code);
   void lose_ml(const std::string& why);
   uint32_t next_interval(float loss);
@@ -130,6 +136,8 @@ private:
   sl_options opts_;
   sn::sn_delegate overlay_;
   std::shared_ptr<mlsl::ml_channel> ml_;
+  // The ML's shared region for model values, if it offered one we mapped.
+  std::optional<mlsl::shared_weights> shared_;
   std::optional<merge::round_coordinator> coord_;
   wire::round_encoder encoder_;
   std::string contract_;
@@ -161,6 +169,8 @@ private:
   bool delivering_for_close_ = false;
   // A newer commit that arrived while the ML was loading the previous one.
   std::optional<merge::round_event> delivering_queue_;
+  // The tentative value the ML holds (awaiting_commit).
+  std::optional<merge::round_event> tentative_;
   // The final round, if it committed while the ML was not waiting.
   std::optional<merge::round_event> final_event_;
   std::optional<int64_t> ended_ms_;

@@ -14,6 +14,7 @@
 #include "swarm/ml/tensor.hpp"
 #include "swarm/ml/trainer.hpp"
 #include "swarm/mlsl/channel.hpp"
+#include "swarm/mlsl/shared_weights.hpp"
 
 /// The callback API: HPE's SwarmCallback for C++ training loops
 /// (hpe-swarm-learning.md section 4). The user's ML program creates one
@@ -72,6 +73,9 @@ bool loopback_from_env();
 /// Returns $SWARM_SL_CHANNEL, or an empty string.
 std::string channel_path_from_env();
 
+/// Returns false if `$SWARM_SHARED_WEIGHTS` is "0", "false", "no" or "off".
+bool shared_weights_from_env();
+
 /// How the callback reaches its SL.
 struct callback_options {
   /// Train alone: no SL, nothing sent (default: $SWARM_LOOPBACK).
@@ -83,6 +87,10 @@ struct callback_options {
   int open_timeout_ms = 120000;
   /// Label of this ML node in the SL's logs; optional.
   std::string node_name;
+  /// Offer the SL a shared memory region for model values, so a sync
+  /// copies them once each way instead of through the socket (default:
+  /// on unless $SWARM_SHARED_WEIGHTS says otherwise). The SL may decline.
+  bool shared_weights = shared_weights_from_env();
 };
 
 /// HPE's SwarmCallback. Control flow (hpe-swarm-learning.md section 4.2):
@@ -192,8 +200,8 @@ private:
   status sync(mlsl::MessageType request, mlsl::MessageType response);
   status finish_sync(const mlsl::SyncResponse& resp, mlsl::MessageType type);
   status handle_loss_request(const mlsl::frame& f);
-  status load_merged(const wire::ModelBundle& weights);
-  void capture_parameters(std::string& data);
+  status load_merged(const mlsl::LossRequest& req);
+  void capture_parameters(char* data);
   void load_parameters(const merge::tensor_bundle& x);
   void send_kill(mlsl::Status::Code code, const std::string& message);
 
@@ -225,6 +233,8 @@ private:
   // The latest merged model, loaded again at the end if the swarm finished
   // while this node still trained.
   merge::tensor_bundle last_merged_;
+  // The region both sides put model values into, if the SL took it.
+  std::optional<mlsl::shared_weights> shared_;
 };
 
 } // namespace swarm::callback
