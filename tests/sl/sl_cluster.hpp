@@ -133,6 +133,29 @@ public:
     return *slot;
   }
 
+  /// Starts host `i`'s ML program with its SL embedded in the process
+  /// (SWARM_SL_EMBEDDED=True, name SL-i) instead of a `swarm sl` process.
+  process_group& start_embedded(int i, const sl_spec& spec) {
+    const auto& tree = hosts_.at(static_cast<size_t>(i - 1));
+    auto env = spec.sl_env;
+    for (const auto& [key, value] : spec.ml_env)
+      env[key] = value;
+    env["SWARM_SL_EMBEDDED"] = "True";
+    env["THIS_NODE_IP"] = ip(i);
+    env["SN_NODE_IP"] = ip(1);
+    env["SN_P2P_PORT"] = std::to_string(p2p_port_);
+    env["SL_FS_PORT"] = std::to_string(fs_port_);
+    env["SL_KEY"] = tree.key("sl").string();
+    env["SL_CERT"] = tree.cert("sl").string();
+    env["SL_CAPATH"] = tree.capath.string();
+    env["SL_DATA_DIR"] = (root_ / ("sl" + std::to_string(i))).string();
+    auto log = root_ / ("sl" + std::to_string(i) + ".log");
+    auto& slot = sls_[i];
+    slot = std::make_unique<process_group>(std::vector<std::string>{spec.ml_program.string()},
+                                           env, log);
+    return *slot;
+  }
+
   /// Returns the SL of host `i`.
   process_group& sl(int i) {
     return *sls_.at(i);
