@@ -8,17 +8,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "sl_support.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/wire/round_convert.hpp"
 
 namespace swarm::sl {
 
 namespace {
-
-std::shared_ptr<spdlog::logger> logger() {
-  static auto result = log::get("swarm.SL");
-  return result;
-}
 
 // How often an SL announces its contract to SLs it has not heard from.
 constexpr int64_t enroll_interval_ms = 1'000;
@@ -104,15 +100,15 @@ void sl_delegate::on_round(transport::node_context& ctx, const std::string& from
   const auto& sender = msg.sender();
   if (sender.size() <= from.size() + 1 || sender.compare(0, from.size(), from) != 0
       || sender[from.size()] != '~') {
-    logger()->warn("dropped a round message from {}: sender '{}' is not its own", from, sender);
+    sl_logger()->warn("dropped a round message from {}: sender '{}' is not its own", from, sender);
     return;
   }
   auto& known = coord_of_[from];
   if (known != sender) {
     if (!known.empty())
-      logger()->info("SL {} restarted: it takes part as a new participant", from);
+      sl_logger()->info("SL {} restarted: it takes part as a new participant", from);
     else
-      logger()->info("SL {} trains contract {} too", from, contract_);
+      sl_logger()->info("SL {} trains contract {} too", from, contract_);
     known = sender;
     update_peers(ctx.now_ms());
   }
@@ -124,7 +120,7 @@ void sl_delegate::on_round(transport::node_context& ctx, const std::string& from
   }
   auto decoded = wire::round_from_wire(msg, from);
   if (!decoded) {
-    logger()->warn("dropped a round message from {}: {}", from, decoded.error().message);
+    sl_logger()->warn("dropped a round message from {}: {}", from, decoded.error().message);
     return;
   }
   coord_->step(sender, *decoded, ctx.now_ms());
@@ -157,7 +153,7 @@ void sl_delegate::update_peers(int64_t now_ms) {
     return;
   for (const auto& x : peers_given_)
     if (!live.contains(x))
-      logger()->info("SL {} of contract {} is gone", node_of(x), contract_);
+      sl_logger()->info("SL {} of contract {} is gone", node_of(x), contract_);
   peers_given_ = live;
   coord_->set_peers(live, now_ms);
 }
@@ -174,8 +170,8 @@ void sl_delegate::flush(transport::node_context& ctx) {
   for (auto& out : ready.messages) {
     auto env = encoder_.encode(contract_, self_id_, out.msg);
     auto to = node_of(out.to);
-    logger()->debug("-> {} {} (round {})", to, merge::kind_name(out.msg),
-                    coord_->committed_round() + 1);
+    sl_logger()->debug("-> {} {} (round {})", to, merge::kind_name(out.msg),
+                       coord_->committed_round() + 1);
     ctx.send(to, address_of(to), std::move(env));
   }
   for (const auto& ev : ready.events)
