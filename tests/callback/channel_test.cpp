@@ -13,11 +13,13 @@
 #include <string>
 #include <thread>
 
+#include "channel_support.hpp"
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/wire/bundle_convert.hpp"
 
 using namespace swarm;
 using namespace swarm::mlsl;
+using namespace channel_test;
 namespace fs = std::filesystem;
 
 namespace {
@@ -34,21 +36,6 @@ struct temp_dir {
     fs::remove_all(path, ec);
   }
 };
-
-std::string why(const status& st) {
-  return st ? "ok" : st.error().to_string();
-}
-
-template <class T>
-std::string why(const expected<T>& x) {
-  return x ? "ok" : x.error().to_string();
-}
-
-std::pair<ml_channel, ml_channel> make_pair() {
-  auto p = ml_channel::pair();
-  BOOST_REQUIRE_MESSAGE(bool(p), why(p));
-  return std::move(*p);
-}
 
 // A channel end for the SL whose peer is a raw fd the test writes by hand.
 std::pair<ml_channel, int> raw_pair() {

@@ -14,25 +14,16 @@
 #include <string>
 #include <vector>
 
+#include "channel_support.hpp"
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/mlsl/shared_weights.hpp"
 #include "swarm/wire/bundle_convert.hpp"
 
 using namespace swarm;
 using namespace swarm::mlsl;
+using namespace channel_test;
 
 namespace {
-
-template <class T>
-std::string why(const expected<T>& x) {
-  return x ? "ok" : x.error().to_string();
-}
-
-std::pair<ml_channel, ml_channel> make_pair() {
-  auto p = ml_channel::pair();
-  BOOST_REQUIRE_MESSAGE(bool(p), why(p));
-  return std::move(*p);
-}
 
 merge::tensor_bundle small_model(float first) {
   merge::tensor_bundle x;
