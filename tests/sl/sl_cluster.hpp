@@ -54,6 +54,18 @@ inline std::string value_after(const std::string& log, const std::string& prefix
   return log.substr(at, log.find('\n', at) - at);
 }
 
+/// The line an ML logs once it holds the swarm's final model.
+inline const std::string final_model_line =
+  "All peers and Swarm training rounds finished. Final Swarm model was loaded.";
+
+/// Returns the final model's SHA-256 (hex) that an ML printed, or "" if
+/// its log lacks `final_model_line` or the digest.
+inline std::string final_digest(const std::string& log) {
+  if (log.find(final_model_line) == std::string::npos)
+    return {};
+  return value_after(log, "Final model SHA-256: ");
+}
+
 /// Returns the last `n` lines of `text`.
 inline std::string tail(const std::string& text, size_t n = 40) {
   size_t at = text.size();
