@@ -295,6 +295,42 @@ BOOST_AUTO_TEST_CASE(evaluation_uses_no_dropout_and_matches_the_logits) {
   BOOST_TEST(r.correct == correct);
 }
 
+BOOST_AUTO_TEST_CASE(evaluating_mostly_blank_images_gives_the_dense_pass_bits) {
+  // Evaluation skips zero pixels when most are zero (as in MNIST); training's
+  // dense forward pass without dropout must measure exactly the same loss.
+  // Odd sizes cover the partial vectors and blocks of both passes.
+  mlp_config cfg;
+  cfg.inputs = 203;
+  cfg.hidden = 300;
+  cfg.classes = 10;
+  mlp model{31, cfg};
+  prng rng{32};
+  const size_t n = 37;
+  tiny_batch b;
+  size_t blank = 0;
+  for (size_t i = 0; i < n * cfg.inputs; ++i) {
+    const bool ink = rng.below(10) < 2;
+    blank += ink ? 0 : 1;
+    b.images.push_back(ink ? rng.uniform_float() : (i % 7 == 0 ? -0.0f : 0.0f));
+  }
+  for (size_t i = 0; i < n; ++i)
+    b.labels.push_back(static_cast<uint8_t>(rng.below(cfg.classes)));
+  BOOST_REQUIRE(blank * 5 >= b.images.size() * 3);
+  const auto dense = model.compute_gradients(b.images, b.labels, nullptr);
+  const auto sparse = model.evaluate_batch(b.images, b.labels);
+  BOOST_TEST(sparse.loss_sum == dense.loss_sum);
+  BOOST_TEST(sparse.correct == dense.correct);
+  BOOST_TEST(sparse.mean_loss() == reference_loss(model, b, {}, 1.0),
+             boost::test_tools::tolerance(1e-5));
+  // A NaN pixel is not skipped: its sample's units go the dense pass's way
+  // (the ReLU turns NaN into 0), not to the sum of the other pixels.
+  b.images[5 * cfg.inputs + 3] = std::nanf("");
+  const auto dense_nan = model.compute_gradients(b.images, b.labels, nullptr);
+  const auto sparse_nan = model.evaluate_batch(b.images, b.labels);
+  BOOST_TEST(sparse_nan.loss_sum == dense_nan.loss_sum);
+  BOOST_TEST(sparse_nan.loss_sum != sparse.loss_sum);
+}
+
 BOOST_AUTO_TEST_CASE(parameter_views_alias_the_live_buffers) {
   const auto cfg = tiny_config();
   mlp model{4, cfg};

@@ -128,9 +128,14 @@ void sl_delegate::on_round(transport::node_context& ctx, const std::string& from
 }
 
 void sl_delegate::enroll(transport::node_context& ctx, int64_t now_ms) {
-  if (now_ms - last_enroll_ms_ < enroll_interval_ms)
-    return;
-  last_enroll_ms_ = now_ms;
+  // A member is asked as soon as it is seen (an SL that joins just after
+  // this one opened its session would otherwise wait a whole interval, and
+  // the first round with it), and asked again every interval until it
+  // answers.
+  if (now_ms - last_enroll_ms_ >= enroll_interval_ms) {
+    last_enroll_ms_ = now_ms;
+    enroll_asked_.clear();
+  }
   // Every live member that is not known to be an SN may be an SL of this
   // contract; asking before its node record arrived saves a gossip round.
   std::set<std::string> sns;
@@ -139,7 +144,8 @@ void sl_delegate::enroll(transport::node_context& ctx, int64_t now_ms) {
       sns.insert(x.name);
   });
   for (const auto& member : overlay_.live_members())
-    if (!sns.contains(member.name) && !coord_of_.contains(member.name))
+    if (!sns.contains(member.name) && !coord_of_.contains(member.name)
+        && enroll_asked_.insert(member.name).second)
       ctx.send(member.name, member.address,
                wire::make_enroll_envelope(contract_, self_id_, false));
 }

@@ -139,6 +139,11 @@ status print_swarm_report(const callback::swarm_callback& cb, ml::mlp& model,
   std::printf("Swarm sync: %zu rounds, %.2f s in sync of %.2f s wall (%.1f%% outside "
               "training)\n",
               cb.rounds_synced(), in_sync, wall_seconds, share);
+  // One figure per sync, so that a benchmark can line the nodes up.
+  std::printf("Swarm sync times (ms):");
+  for (double ms : cb.sync_durations_ms())
+    std::printf(" %.1f", ms);
+  std::printf("\n");
   std::fflush(stdout);
   return {};
 }

@@ -31,10 +31,9 @@ void swarm_callback::timed_sync(mlsl::MessageType request, mlsl::MessageType res
   auto st = sync(request, response);
   auto took = std::chrono::steady_clock::now() - start;
   sync_time_ += took;
+  sync_ms_.push_back(std::chrono::duration<double, std::milli>(took).count());
   // Where a run's sync time goes (waiting for peers, evaluation): per sync.
-  log::get("SwarmCallback")
-    ->debug("sync {} took {:.1f} ms", seq_,
-            std::chrono::duration<double, std::milli>(took).count());
+  log::get("SwarmCallback")->debug("sync {} took {:.1f} ms", seq_, sync_ms_.back());
   if (!st)
     stop(st.error());
 }

@@ -149,6 +149,8 @@ private:
   std::map<std::string, std::string> coord_of_;
   std::set<std::string> peers_given_;
   int64_t last_enroll_ms_ = -1'000'000;
+  // Members asked to enroll since the last interval began.
+  std::set<std::string> enroll_asked_;
   session_phase phase_ = session_phase::idle;
   std::optional<std::string> failure_;
   uint64_t session_id_ = 0;

@@ -180,6 +180,13 @@ public:
     return std::chrono::duration<double>(sync_time_).count();
   }
 
+  /// Returns how long each sync took in milliseconds, in order, the closing
+  /// exchange last: lined up across nodes, the shortest of a round is what
+  /// the round itself cost (the others also waited for a slower peer).
+  const std::vector<double>& sync_durations_ms() const noexcept {
+    return sync_ms_;
+  }
+
   /// Returns the session id the SL assigned (0 in loopback mode).
   uint64_t session_id() const noexcept {
     return session_id_;
@@ -213,6 +220,7 @@ private:
   std::optional<mlsl::ml_channel> channel_;
   uint64_t session_id_ = 0;
   uint64_t seq_ = 0;
+  std::vector<double> sync_ms_;
   size_t interval_ = 0;
   size_t batches_since_sync_ = 0;
   uint64_t samples_since_sync_ = 0;
