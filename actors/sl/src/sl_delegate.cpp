@@ -34,7 +34,7 @@ void sl_delegate::attach_ml(std::shared_ptr<mlsl::ml_channel> channel) {
 }
 
 bool sl_delegate::finished(int64_t now_ms) const noexcept {
-  if (phase_ != session_phase::ended || !ended_ms_)
+  if (phase() != session_phase::ended || !ended_ms_)
     return false;
   // A failed session has nothing to serve; a finished one lingers so that
   // peers that missed the final commit can still catch up from it.

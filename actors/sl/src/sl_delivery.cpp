@@ -18,35 +18,39 @@ void sl_delegate::on_round_event(transport::node_context& ctx, const merge::roun
   if (ev.kind == merge::round_event::refused) {
     sl_logger()->error("round {}: leader {} refused this node's model: {}", ev.round,
                        node_of(ev.leader), ev.reason);
-    if (phase_ == session_phase::syncing || phase_ == session_phase::closing)
+    if (phase() == session_phase::syncing || phase() == session_phase::closing)
       fail_session("the swarm refused this node's model: " + ev.reason,
                    mlsl::Status::ERROR_IN_USER);
     return;
   }
-  if (ev.kind == merge::round_event::tentative) {
-    // The ML loads and evaluates the round's likely value while the
-    // commit is on its way; SyncResponse still waits for the commit.
-    if (phase_ == session_phase::syncing && ev.round == coord_->committed_round() + 1)
-      deliver(ev);
-    return;
+  if (ev.kind == merge::round_event::committed) {
+    if (ev.led_by_me)
+      write_record(ev);
+    sl_logger()->info("round {} committed: leader {} (term {}), {} participants, digest {}{}{}",
+                      ev.round, node_of(ev.leader), ev.term, ev.participants.size(),
+                      to_hex(ev.digest).substr(0, 16), ev.final ? ", final" : "",
+                      ev.caught_up ? ", caught up" : "");
   }
-  if (ev.led_by_me)
-    write_record(ev);
-  sl_logger()->info("round {} committed: leader {} (term {}), {} participants, digest {}{}{}",
-                    ev.round, node_of(ev.leader), ev.term, ev.participants.size(),
-                    to_hex(ev.digest).substr(0, 16), ev.final ? ", final" : "",
-                    ev.caught_up ? ", caught up" : "");
-  if (phase_ == session_phase::syncing || phase_ == session_phase::closing)
-    deliver(ev);
-  else if (phase_ == session_phase::awaiting_commit)
-    settle_tentative(ev);
-  else if (phase_ == session_phase::loss_pending)
-    delivering_queue_ = ev;
-  else if (ev.final)
-    final_event_ = ev;
+  run(flow_.on_round(ev, coord_->committed_round() + 1));
 }
 
-void sl_delegate::deliver(const merge::round_event& ev) {
+void sl_delegate::run(std::vector<delivery_action> actions) {
+  for (auto& a : actions) {
+    switch (a.what) {
+      case delivery_action::kind::load:
+        send_model(a.event);
+        break;
+      case delivery_action::kind::end_sync:
+        send_sync_response(a.final);
+        break;
+      case delivery_action::kind::end_session:
+        send_close_response(a.event);
+        break;
+    }
+  }
+}
+
+void sl_delegate::send_model(const merge::round_event& ev) {
   mlsl::LossRequest req;
   req.set_session_id(session_id_);
   req.set_sync_seq_num(sync_seq_);
@@ -60,9 +64,6 @@ void sl_delegate::deliver(const merge::round_event& ev) {
   } else {
     wire::to_wire(*ev.model, *req.mutable_weights());
   }
-  delivering_for_close_ = phase_ == session_phase::closing;
-  delivering_ = ev;
-  phase_ = session_phase::loss_pending;
   if (auto st = ml_->send(mlsl::GET_LOSS_REQUEST, req); !st)
     lose_ml(st.error().message);
 }
@@ -72,7 +73,7 @@ void sl_delegate::loss_response(transport::node_context& ctx, const mlsl::frame&
   mlsl::LossResponse resp;
   if (auto st = mlsl::parse_body(f, resp); !st)
     return fail_session(st.error().message, mlsl::Status::ERROR_IN_USER);
-  if (phase_ != session_phase::loss_pending || resp.loss_seq_num() != loss_seq_
+  if (phase() != session_phase::loss_pending || resp.loss_seq_num() != loss_seq_
       || resp.session_id() != session_id_)
     return fail_session("LossResponse does not answer the pending LossRequest",
                         mlsl::Status::ERROR_IN_USER);
@@ -81,69 +82,31 @@ void sl_delegate::loss_response(transport::node_context& ctx, const mlsl::frame&
                         mlsl::Status::ERROR_IN_USER);
   last_info_.loss = resp.loss();
   last_info_.metric = resp.metric();
-  auto ev = std::move(*delivering_);
-  delivering_.reset();
-  if (!delivering_for_close_) {
-    if (ev.kind != merge::round_event::tentative) {
-      finish_sync(ev.final);
-      return;
-    }
-    tentative_ = std::move(ev);
-    phase_ = session_phase::awaiting_commit;
-    if (delivering_queue_) {
-      auto committed = std::move(*delivering_queue_);
-      delivering_queue_.reset();
-      settle_tentative(std::move(committed));
-    }
-    return;
-  }
-  if (ev.final) {
-    mlsl::SyncResponse done;
-    done.set_session_id(session_id_);
-    done.set_sync_seq_num(sync_seq_);
-    *done.mutable_status() = status_of(mlsl::Status::STATUS_OK, {});
-    done.set_training_over(true);
-    (void) ml_->send(mlsl::CLOSE_SESSION_RESPONSE, done);
-    sl_logger()->info("final model delivered to the ML (round {})", ev.round);
-    phase_ = session_phase::ended;
-    ended_ms_ = now_ms_;
-    return;
-  }
-  phase_ = session_phase::closing;
-  if (delivering_queue_) {
-    auto next = std::move(*delivering_queue_);
-    delivering_queue_.reset();
-    if (next.round > ev.round)
-      deliver(next);
-  }
+  run(flow_.on_loaded());
 }
 
-void sl_delegate::settle_tentative(merge::round_event committed) {
-  // The ML holds the value this node proposed or accepted: the usual case
-  // is that it committed, and the sync ends at once; otherwise the ML
-  // loads what did commit.
-  bool same = tentative_ && tentative_->digest == committed.digest;
-  tentative_.reset();
-  phase_ = session_phase::syncing;
-  if (same)
-    finish_sync(committed.final);
-  else
-    deliver(committed);
-}
-
-void sl_delegate::finish_sync(bool final) {
+void sl_delegate::send_sync_response(bool final) {
   mlsl::SyncResponse resp;
   resp.set_session_id(session_id_);
   resp.set_sync_seq_num(sync_seq_);
   *resp.mutable_status() = status_of(mlsl::Status::STATUS_OK, {});
   resp.set_next_sync_interval(next_interval(last_info_.loss));
   resp.set_training_over(final);
-  phase_ = final ? session_phase::ended : session_phase::training;
   if (final)
     ended_ms_ = now_ms_;
-  delivering_queue_.reset();
   if (auto st = ml_->send(mlsl::SYNC_RESPONSE, resp); !st)
     lose_ml(st.error().message);
+}
+
+void sl_delegate::send_close_response(const merge::round_event& last) {
+  mlsl::SyncResponse done;
+  done.set_session_id(session_id_);
+  done.set_sync_seq_num(sync_seq_);
+  *done.mutable_status() = status_of(mlsl::Status::STATUS_OK, {});
+  done.set_training_over(true);
+  (void) ml_->send(mlsl::CLOSE_SESSION_RESPONSE, done);
+  sl_logger()->info("final model delivered to the ML (round {})", last.round);
+  ended_ms_ = now_ms_;
 }
 
 uint32_t sl_delegate::next_interval(float loss) {

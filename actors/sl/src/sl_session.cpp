@@ -66,7 +66,7 @@ void sl_delegate::on_ml_frame(transport::node_context& ctx, const mlsl::frame& f
       break;
     case mlsl::KILL_SESSION_REQUEST:
       sl_logger()->info("the ML ended its session (KillSession)");
-      phase_ = session_phase::ended;
+      flow_.end();
       ended_ms_ = now_ms_;
       break;
     default:
@@ -84,14 +84,14 @@ void sl_delegate::on_ml_gone(transport::node_context& ctx, const std::string& wh
 }
 
 void sl_delegate::lose_ml(const std::string& why) {
-  if (phase_ == session_phase::ended)
+  if (phase() == session_phase::ended)
     return;
   failure_ = why;
   sl_logger()->error("ML session lost: {}", why);
   // An ML still waiting for an answer must not wait forever.
   if (ml_)
     ml_->shutdown();
-  phase_ = session_phase::ended;
+  flow_.end();
   ended_ms_ = now_ms_;
 }
 
@@ -101,7 +101,7 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   std::string problem;
   if (auto st = mlsl::parse_body(f, req); !st)
     problem = st.error().message;
-  else if (phase_ != session_phase::idle)
+  else if (phase() != session_phase::idle)
     problem = "a session is already open: one ML per SL";
   else
     problem = check_open(req);
@@ -126,7 +126,7 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   adaptive_ = req.use_adaptive_sync();
   node_weightage_ = req.node_weightage();
   session_id_ = std::hash<std::string>{}(ctx.name()) ^ static_cast<uint64_t>(ctx.now_ms());
-  phase_ = session_phase::training;
+  flow_.open();
   sl_logger()->info("ML session opened: contract {}, minPeers {}, syncFrequency {}, mergeMethod {}"
                     ", nodeWeightage {}",
                     contract_, cfg.min_peers, sync_interval_, merge_method_, node_weightage_);
@@ -161,7 +161,7 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   mlsl::SyncRequest req;
   if (auto st = mlsl::parse_body(f, req); !st)
     return fail_session(st.error().message, mlsl::Status::ERROR_IN_USER);
-  if (!coord_ || phase_ != session_phase::training || req.session_id() != session_id_)
+  if (!coord_ || phase() != session_phase::training || req.session_id() != session_id_)
     return fail_session("SyncRequest outside an open session (or wrong sessionID)",
                         mlsl::Status::ERROR_IN_USER);
   if (req.weights_shared() && !shared_)
@@ -183,10 +183,9 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
   last_info_.total_epochs = req.total_epochs();
   last_info_.done = close;
   auto ptr = std::make_shared<const merge::tensor_bundle>(std::move(*model));
-  phase_ = close ? session_phase::closing : session_phase::syncing;
-  if (final_event_) {
-    // The swarm finished without this node: hand it the final model.
-    deliver(*final_event_);
+  if (auto actions = flow_.begin_sync(close); !actions.empty()) {
+    // The swarm finished without this node: it gets the final model.
+    run(std::move(actions));
     return;
   }
   if (first_sync && !close && coord_->committed_model()) {
@@ -200,7 +199,7 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
     ev.model = coord_->committed_model();
     ev.caught_up = true;
     sl_logger()->info("the ML starts from the latest committed model (round {})", ev.round);
-    deliver(ev);
+    run(flow_.load(std::move(ev)));
     return;
   }
   if (close)
@@ -216,12 +215,12 @@ void sl_delegate::fail_session(const std::string& why, int code) {
     resp.set_session_id(session_id_);
     resp.set_sync_seq_num(sync_seq_);
     *resp.mutable_status() = status_of(static_cast<mlsl::Status::Code>(code), why);
-    auto type = phase_ == session_phase::closing ? mlsl::CLOSE_SESSION_RESPONSE
-                                                 : mlsl::SYNC_RESPONSE;
+    auto type = phase() == session_phase::closing ? mlsl::CLOSE_SESSION_RESPONSE
+                                                  : mlsl::SYNC_RESPONSE;
     (void) ml_->send(type, resp);
   }
   failure_ = why;
-  phase_ = session_phase::ended;
+  flow_.end();
   ended_ms_ = now_ms_;
 }
 

@@ -10,6 +10,7 @@
 #include "swarm/merge/round_coordinator.hpp"
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/mlsl/shared_weights.hpp"
+#include "swarm/sl/delivery_flow.hpp"
 #include "swarm/sn/sn_delegate.hpp"
 #include "swarm/transport/node_delegate.hpp"
 #include "swarm/wire/round_convert.hpp"
@@ -42,25 +43,6 @@ expected<sl_options> make_sl_options(const std::string& host, uint16_t fs_port,
 /// Returns the node name of a round identity ("SL-1~1f2e..." -> "SL-1").
 std::string node_of(const std::string& round_id);
 
-/// Where an ML session stands.
-enum class session_phase : uint8_t {
-  /// No ML has opened a session yet.
-  idle,
-  /// The ML trains; no request is pending.
-  training,
-  /// A SyncRequest waits for its round.
-  syncing,
-  /// A LossRequest with a merged model waits for the ML's answer.
-  loss_pending,
-  /// The ML loaded (and evaluated) the value this node proposed or
-  /// accepted; the round's commit decides whether it stays.
-  awaiting_commit,
-  /// The ML finished its epochs (CloseSession) and waits for the final round.
-  closing,
-  /// The session ended (final model delivered, killed, or failed).
-  ended,
-};
-
 /// The SL's delegate: the SN overlay logic (SWIM, replicated state) plus
 /// the merge rounds and the ML session. All callbacks run on the node's
 /// thread; the launcher feeds ML frames in with `on_ml_frame` through
@@ -82,7 +64,7 @@ public:
 
   /// Returns where the session stands.
   session_phase phase() const noexcept {
-    return phase_;
+    return flow_.phase();
   }
 
   /// Returns whether the session ended and the linger time after the final
@@ -123,9 +105,10 @@ private:
   void sync_request(transport::node_context& ctx, const mlsl::frame& f, bool close);
   void loss_response(transport::node_context& ctx, const mlsl::frame& f);
   void on_round_event(transport::node_context& ctx, const merge::round_event& ev);
-  void deliver(const merge::round_event& ev);
-  void finish_sync(bool final);
-  void settle_tentative(merge::round_event loaded);
+  void run(std::vector<delivery_action> actions);
+  void send_model(const merge::round_event& ev);
+  void send_sync_response(bool final);
+  void send_close_response(const merge::round_event& last);
   void fail_session(const std::string& why, int code);
   void lose_ml(const std::string& why);
   uint32_t next_interval(float loss);
@@ -151,7 +134,8 @@ private:
   int64_t last_enroll_ms_ = -1'000'000;
   // Members asked to enroll since the last interval began.
   std::set<std::string> enroll_asked_;
-  session_phase phase_ = session_phase::idle;
+  // The way back to the ML: which model it loads next, when a sync ends.
+  delivery_flow flow_;
   std::optional<std::string> failure_;
   uint64_t session_id_ = 0;
   uint64_t sync_seq_ = 0;
@@ -166,15 +150,6 @@ private:
   bool has_best_loss_ = false;
   uint32_t node_weightage_ = 1;
   merge::checkin_info last_info_;
-  // The round event whose model the ML is loading (loss_pending).
-  std::optional<merge::round_event> delivering_;
-  bool delivering_for_close_ = false;
-  // A newer commit that arrived while the ML was loading the previous one.
-  std::optional<merge::round_event> delivering_queue_;
-  // The tentative value the ML holds (awaiting_commit).
-  std::optional<merge::round_event> tentative_;
-  // The final round, if it committed while the ML was not waiting.
-  std::optional<merge::round_event> final_event_;
   std::optional<int64_t> ended_ms_;
   int64_t now_ms_ = 0;
 };
