@@ -71,6 +71,20 @@ wire::Envelope round_push(const std::vector<membership::round_record>& xs) {
   return env;
 }
 
+// Delivers the letters in flight (and those they cause) without a tick, so
+// no anti-entropy runs.
+void drain(sn::sn_delegate& d1, fake_context& c1, sn::sn_delegate& d2, fake_context& c2,
+           std::deque<letter>& queue) {
+  while (!queue.empty()) {
+    auto x = std::move(queue.front());
+    queue.pop_front();
+    if (x.to_address == "a:1")
+      d1.on_message(c1, x.from, x.env);
+    else
+      d2.on_message(c2, x.from, x.env);
+  }
+}
+
 // Runs both delegates for `steps` ticks of 100 ms, delivering every letter.
 void run(sn::sn_delegate& d1, fake_context& c1, sn::sn_delegate& d2, fake_context& c2,
          std::deque<letter>& queue, int64_t& clock, int steps) {
@@ -78,14 +92,7 @@ void run(sn::sn_delegate& d1, fake_context& c1, sn::sn_delegate& d2, fake_contex
     clock += 100;
     d1.on_tick(c1, clock);
     d2.on_tick(c2, clock);
-    while (!queue.empty()) {
-      auto x = std::move(queue.front());
-      queue.pop_front();
-      if (x.to_address == "a:1")
-        d1.on_message(c1, x.from, x.env);
-      else
-        d2.on_message(c2, x.from, x.env);
-    }
+    drain(d1, c1, d2, c2, queue);
   }
 }
 
@@ -163,6 +170,44 @@ BOOST_AUTO_TEST_CASE(round_records_gossiped_into_one_sn_reach_both_apis_and_metr
                              "swarm_round_participants{contract=\"mnist\"} 2\n"})
       BOOST_TEST(text.find(line) != std::string::npos, "missing: " << line);
   }
+}
+
+BOOST_AUTO_TEST_CASE(news_is_passed_on_at_once_and_anti_entropy_deltas_are_not) {
+  swarm::test::temp_dir dir;
+  std::deque<letter> queue;
+  int64_t clock = 1000;
+  sn::sn_delegate d1{options(true, dir.path() / "1")};
+  sn::sn_delegate d2{options(false, dir.path() / "2")};
+  fake_context c1{"SN-1", "a:1", queue, clock};
+  fake_context c2{"SN-2", "b:1", queue, clock};
+  d1.on_start(c1);
+  d2.on_start(c2);
+  run(d1, c1, d2, c2, queue, clock, 100);
+  BOOST_REQUIRE(d2.joined());
+  auto rounds_of = [](sn::sn_delegate& d) {
+    size_t count = 0;
+    d.state().map_of<membership::round_record>().for_each(
+      [&](const membership::round_record&) { ++count; });
+    return count;
+  };
+  // An SL leader's commit reaches SN-1 as news: SN-2 has it before any tick.
+  auto r1 = round_of("mnist", 1, nullptr);
+  auto news = round_push({r1});
+  news.mutable_state()->set_rumor(true);
+  d1.on_message(c1, "SL-1", news);
+  drain(d1, c1, d2, c2, queue);
+  BOOST_TEST(rounds_of(d2) == 1u);
+  // Sent again, it is no news to anyone: nothing goes out.
+  d1.on_message(c1, "SL-1", news);
+  BOOST_TEST(queue.empty());
+  // A delta that is not news stays where it landed until anti-entropy.
+  auto r2 = round_of("mnist", 2, &r1);
+  d1.on_message(c1, "SL-1", round_push({r2}));
+  drain(d1, c1, d2, c2, queue);
+  BOOST_TEST(rounds_of(d1) == 2u);
+  BOOST_TEST(rounds_of(d2) == 1u);
+  run(d1, c1, d2, c2, queue, clock, 50);
+  BOOST_TEST(rounds_of(d2) == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(the_round_snapshot_is_rebuilt_only_when_the_rounds_map_changes) {

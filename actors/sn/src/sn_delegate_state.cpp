@@ -163,19 +163,26 @@ std::vector<peer> sn_delegate::live_members() const {
 void sn_delegate::push_updates(transport::node_context& ctx) {
   if (outbox_.empty())
     return;
-  auto targets = live_members();
   // Before the join completes there is nobody to tell: keep the changes
   // (e.g. the own record) for the first members rather than wait for
   // anti-entropy.
-  if (targets.empty())
+  if (live_members().empty())
     return;
+  spread(ctx, outbox_, {});
+  // Peers missed now catch up from those told, or through anti-entropy.
+  outbox_.clear();
+}
+
+void sn_delegate::spread(transport::node_context& ctx,
+                         const std::vector<membership::state_update>& news,
+                         const std::string& except) {
+  auto targets = live_members();
+  std::erase_if(targets, [&](const peer& x) { return x.name == except; });
   shuffle(targets.begin(), targets.end(), rng_);
   if (targets.size() > opts_.push_fanout)
     targets.resize(opts_.push_fanout);
   for (const auto& to : targets)
-    send_state(ctx, to, true, nullptr, outbox_);
-  // Peers missed now catch up through anti-entropy.
-  outbox_.clear();
+    send_state(ctx, to, true, nullptr, news, true);
 }
 
 void sn_delegate::start_anti_entropy(transport::node_context& ctx) {
@@ -189,10 +196,11 @@ void sn_delegate::start_anti_entropy(transport::node_context& ctx) {
 
 void sn_delegate::send_state(transport::node_context& ctx, const peer& to, bool reply,
                              const state_summary* summary,
-                             const std::vector<state_update>& updates) {
+                             const std::vector<state_update>& updates, bool rumor) {
   wire::Envelope env;
   auto* body = env.mutable_state();
   body->set_reply(reply);
+  body->set_rumor(rumor);
   if (summary) {
     byte_writer out;
     encode_state_summary(out, *summary);
@@ -220,8 +228,13 @@ void sn_delegate::on_state(transport::node_context& ctx, const std::string& from
       logger()->warn("rejected state updates from {}: {}", from, merged.error().message);
       return;
     }
-    if (!merged->empty())
+    if (!merged->empty()) {
       logger()->debug("merged {} state updates from {}", merged->size(), from);
+      // Each node passes news on once, when it first learns it, so the
+      // relaying ends by itself.
+      if (msg.rumor())
+        spread(ctx, *merged, from);
+    }
   }
   if (msg.summary_bytes().empty())
     return;

@@ -53,7 +53,8 @@ struct sn_options {
   int64_t anti_entropy_interval_ms = 2'000;
   /// Period of saving the state to `data_dir`. Default: 15 s.
   int64_t save_interval_ms = 15'000;
-  /// Members that get a local state change pushed at once. Default: 3.
+  /// Members that get a local state change pushed at once, and that a node
+  /// passes news on to when it first learns it. Default: 3.
   size_t push_fanout = 3;
 };
 
@@ -122,7 +123,9 @@ private:
                 const wire::StateSync& msg);
   void send_state(transport::node_context& ctx, const membership::peer& to, bool reply,
                   const membership::state_summary* summary,
-                  const std::vector<membership::state_update>& updates);
+                  const std::vector<membership::state_update>& updates, bool rumor = false);
+  void spread(transport::node_context& ctx, const std::vector<membership::state_update>& news,
+              const std::string& except);
   void save();
   void publish();
   // Runs the changes the API queued (sn_tasks.cpp).
