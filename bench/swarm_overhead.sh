@@ -78,8 +78,10 @@ for run in $(seq 1 "$RUNS"); do
   read -r pct syncs cost wall <<<"$share"
   printf 'run    %10s %10s %7s%%  (the last arrival'"'"'s time in each of %s syncs)\n' \
     "$wall" "$cost" "$pct" "$syncs"
-  printf 'without a swarm: alone %s s; two at once %s s and %s s\n\n' \
-    "$(wall_of "$out/alone.log")" "$(wall_of "$out/pair1.log")" "$(wall_of "$out/pair2.log")"
+  pair=$(printf '%s\n' "$(wall_of "$out/pair1.log")" "$(wall_of "$out/pair2.log")" | sort -n | tail -n 1)
+  printf 'without a swarm: alone %s s; two at once %s s and %s s (the swarm run: %s)\n\n' \
+    "$(wall_of "$out/alone.log")" "$(wall_of "$out/pair1.log")" "$(wall_of "$out/pair2.log")" \
+    "$(awk -v w="$wall" -v p="$pair" 'BEGIN { printf "%+.1f%% against the slower", 100 * (w - p) / p }')"
   shares+=("$pct")
 done
 
