@@ -71,34 +71,9 @@ wire::Envelope round_push(const std::vector<membership::round_record>& xs) {
   return env;
 }
 
-// Delivers the letters in flight (and those they cause) without a tick, so
-// no anti-entropy runs.
-void drain(sn::sn_delegate& d1, fake_context& c1, sn::sn_delegate& d2, fake_context& c2,
-           std::deque<letter>& queue) {
-  while (!queue.empty()) {
-    auto x = std::move(queue.front());
-    queue.pop_front();
-    if (x.to_address == "a:1")
-      d1.on_message(c1, x.from, x.env);
-    else
-      d2.on_message(c2, x.from, x.env);
-  }
-}
-
-// Runs both delegates for `steps` ticks of 100 ms, delivering every letter.
-void run(sn::sn_delegate& d1, fake_context& c1, sn::sn_delegate& d2, fake_context& c2,
-         std::deque<letter>& queue, int64_t& clock, int steps) {
-  for (int step = 0; step < steps; ++step) {
-    clock += 100;
-    d1.on_tick(c1, clock);
-    d2.on_tick(c2, clock);
-    drain(d1, c1, d2, c2, queue);
-  }
-}
-
-} // namespace
-
-BOOST_AUTO_TEST_CASE(two_delegates_share_the_registry) {
+// Two SNs without a network: SN-1 (the sentinel) at "a:1" and SN-2 at
+// "b:1", started, on a clock the test advances.
+struct two_sns {
   swarm::test::temp_dir dir;
   std::deque<letter> queue;
   int64_t clock = 1000;
@@ -106,10 +81,43 @@ BOOST_AUTO_TEST_CASE(two_delegates_share_the_registry) {
   sn::sn_delegate d2{options(false, dir.path() / "2")};
   fake_context c1{"SN-1", "a:1", queue, clock};
   fake_context c2{"SN-2", "b:1", queue, clock};
-  d1.on_start(c1);
-  d2.on_start(c2);
+
+  two_sns() {
+    d1.on_start(c1);
+    d2.on_start(c2);
+  }
+
+  // Delivers the letters in flight (and those they cause) without a tick,
+  // so no anti-entropy runs.
+  void drain() {
+    while (!queue.empty()) {
+      auto x = std::move(queue.front());
+      queue.pop_front();
+      if (x.to_address == "a:1")
+        d1.on_message(c1, x.from, x.env);
+      else
+        d2.on_message(c2, x.from, x.env);
+    }
+  }
+
+  // Runs both for `steps` ticks of 100 ms, delivering every letter.
+  void run(int steps) {
+    for (int step = 0; step < steps; ++step) {
+      clock += 100;
+      d1.on_tick(c1, clock);
+      d2.on_tick(c2, clock);
+      drain();
+    }
+  }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(two_delegates_share_the_registry) {
+  two_sns net;
+  auto& [dir, queue, clock, d1, d2, c1, c2] = net;
   BOOST_REQUIRE(!d1.start_error() && !d2.start_error());
-  run(d1, c1, d2, c2, queue, clock, 300);
+  net.run(300);
   BOOST_CHECK(d2.joined());
   for (auto* d : {&d1, &d2}) {
     auto nodes = d->provider()->nodes();
@@ -129,16 +137,9 @@ BOOST_AUTO_TEST_CASE(two_delegates_share_the_registry) {
 }
 
 BOOST_AUTO_TEST_CASE(round_records_gossiped_into_one_sn_reach_both_apis_and_metrics) {
-  swarm::test::temp_dir dir;
-  std::deque<letter> queue;
-  int64_t clock = 1000;
-  sn::sn_delegate d1{options(true, dir.path() / "1")};
-  sn::sn_delegate d2{options(false, dir.path() / "2")};
-  fake_context c1{"SN-1", "a:1", queue, clock};
-  fake_context c2{"SN-2", "b:1", queue, clock};
-  d1.on_start(c1);
-  d2.on_start(c2);
-  run(d1, c1, d2, c2, queue, clock, 100);
+  two_sns net;
+  auto& [dir, queue, clock, d1, d2, c1, c2] = net;
+  net.run(100);
   BOOST_REQUIRE(d2.joined());
   BOOST_TEST(d1.provider()->rounds()->empty());
   auto r1 = round_of("mnist", 1, nullptr);
@@ -147,7 +148,7 @@ BOOST_AUTO_TEST_CASE(round_records_gossiped_into_one_sn_reach_both_apis_and_metr
   auto r5 = round_of("mnist", 5, &r3); // round 4 has not arrived
   // Out of order on purpose: the snapshot orders by round.
   d1.on_message(c1, "SL-1", round_push({r3, r1, r5, r2}));
-  run(d1, c1, d2, c2, queue, clock, 100); // anti-entropy every 2 s
+  net.run(100); // anti-entropy every 2 s
   for (auto* d : {&d1, &d2}) {
     auto table = d->provider()->rounds();
     BOOST_REQUIRE(table->contains("mnist"));
@@ -173,16 +174,9 @@ BOOST_AUTO_TEST_CASE(round_records_gossiped_into_one_sn_reach_both_apis_and_metr
 }
 
 BOOST_AUTO_TEST_CASE(news_is_passed_on_at_once_and_anti_entropy_deltas_are_not) {
-  swarm::test::temp_dir dir;
-  std::deque<letter> queue;
-  int64_t clock = 1000;
-  sn::sn_delegate d1{options(true, dir.path() / "1")};
-  sn::sn_delegate d2{options(false, dir.path() / "2")};
-  fake_context c1{"SN-1", "a:1", queue, clock};
-  fake_context c2{"SN-2", "b:1", queue, clock};
-  d1.on_start(c1);
-  d2.on_start(c2);
-  run(d1, c1, d2, c2, queue, clock, 100);
+  two_sns net;
+  auto& [dir, queue, clock, d1, d2, c1, c2] = net;
+  net.run(100);
   BOOST_REQUIRE(d2.joined());
   auto rounds_of = [](sn::sn_delegate& d) {
     size_t count = 0;
@@ -195,7 +189,7 @@ BOOST_AUTO_TEST_CASE(news_is_passed_on_at_once_and_anti_entropy_deltas_are_not) 
   auto news = round_push({r1});
   news.mutable_state()->set_rumor(true);
   d1.on_message(c1, "SL-1", news);
-  drain(d1, c1, d2, c2, queue);
+  net.drain();
   BOOST_TEST(rounds_of(d2) == 1u);
   // Sent again, it is no news to anyone: nothing goes out.
   d1.on_message(c1, "SL-1", news);
@@ -203,10 +197,10 @@ BOOST_AUTO_TEST_CASE(news_is_passed_on_at_once_and_anti_entropy_deltas_are_not) 
   // A delta that is not news stays where it landed until anti-entropy.
   auto r2 = round_of("mnist", 2, &r1);
   d1.on_message(c1, "SL-1", round_push({r2}));
-  drain(d1, c1, d2, c2, queue);
+  net.drain();
   BOOST_TEST(rounds_of(d1) == 2u);
   BOOST_TEST(rounds_of(d2) == 1u);
-  run(d1, c1, d2, c2, queue, clock, 50);
+  net.run(50);
   BOOST_TEST(rounds_of(d2) == 2u);
 }
 
@@ -248,16 +242,9 @@ BOOST_AUTO_TEST_CASE(the_round_snapshot_is_rebuilt_only_when_the_rounds_map_chan
 }
 
 BOOST_AUTO_TEST_CASE(an_api_change_runs_on_the_next_tick_and_reaches_the_other_sn) {
-  swarm::test::temp_dir dir;
-  std::deque<letter> queue;
-  int64_t clock = 1000;
-  sn::sn_delegate d1{options(true, dir.path() / "1")};
-  sn::sn_delegate d2{options(false, dir.path() / "2")};
-  fake_context c1{"SN-1", "a:1", queue, clock};
-  fake_context c2{"SN-2", "b:1", queue, clock};
-  d1.on_start(c1);
-  d2.on_start(c2);
-  run(d1, c1, d2, c2, queue, clock, 100);
+  two_sns net;
+  auto& [dir, queue, clock, d1, d2, c1, c2] = net;
+  net.run(100);
   BOOST_REQUIRE(d2.joined());
   auto reply = d1.provider()->apply([](api::write_context& ctx) {
     membership::contract_record x{"c1", ctx.now_ms, 0, 0};
@@ -265,12 +252,12 @@ BOOST_AUTO_TEST_CASE(an_api_change_runs_on_the_next_tick_and_reaches_the_other_s
     return api::response::json({{"name", "c1"}}, 201);
   });
   BOOST_TEST((reply.wait_for(std::chrono::seconds{0}) == std::future_status::timeout));
-  run(d1, c1, d2, c2, queue, clock, 1);
+  net.run(1);
   BOOST_REQUIRE((reply.wait_for(std::chrono::seconds{0}) == std::future_status::ready));
   BOOST_TEST(reply.get().status == 201);
   // The writer's snapshot has it before the reply; the other SN gets it by gossip.
   BOOST_TEST(d1.provider()->state_snapshot()->map_of<membership::contract_record>().contains("c1"));
-  run(d1, c1, d2, c2, queue, clock, 50);
+  net.run(50);
   auto there = d2.provider()->state_snapshot()->map_of<membership::contract_record>().get("c1");
   BOOST_REQUIRE(there);
   BOOST_TEST(there->name == "c1");
