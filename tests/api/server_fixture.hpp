@@ -16,6 +16,7 @@
 #include <httplib.h>
 
 #include "process.hpp"
+#include "wait_until.hpp"
 #include "swarm/api/metrics.hpp"
 #include "swarm/api/server.hpp"
 #include "swarm/api/sn_metrics.hpp"
@@ -193,13 +194,7 @@ struct running_server {
 /// the server records after the client has already seen the outcome.
 inline bool eventually(const std::function<bool()>& condition,
                        std::chrono::milliseconds timeout = 10s) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (!condition()) {
-    if (std::chrono::steady_clock::now() > deadline)
-      return false;
-    std::this_thread::sleep_for(5ms);
-  }
-  return true;
+  return swarm::test::wait_until(condition, timeout);
 }
 
 /// An HTTPS client that verifies the server against CA-1 and presents

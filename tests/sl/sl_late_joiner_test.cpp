@@ -70,7 +70,7 @@ void join_late(int setup_us) {
       joined_after = xs.empty() ? 0 : xs.back().round;
       return joined_after >= 3;
     },
-    120s, 50ms);
+    120s);
   BOOST_REQUIRE_MESSAGE(trained, "the first two nodes did not reach round 3\n" << c.dump());
   BOOST_REQUIRE_MESSAGE(!c.commits(1).back().final,
                         "training ended before the third node could join");

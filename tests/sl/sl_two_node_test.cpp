@@ -41,7 +41,7 @@ nlohmann::json final_rounds(const swarm_cluster& c) {
       rows = body["rounds"];
       return rows.back().value("final", false);
     },
-    60s, 250ms);
+    60s);
   return rows;
 }
 
@@ -81,7 +81,7 @@ void check_node_parents(const swarm_cluster& c) {
       }
       return !sn_uuid.empty() && parents.size() == 2;
     },
-    30s, 250ms);
+    30s);
   BOOST_REQUIRE(!sn_uuid.empty());
   BOOST_TEST(parents.size() == 2u);
   BOOST_TEST(parents["SL-1"] == sn_uuid);

@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../sn/sn_process.hpp"
+#include "wait_until.hpp"
 
 namespace sl_test {
 
@@ -90,23 +91,13 @@ public:
   bool kill_all() {
     if (!group_gone())
       ::killpg(pid_, SIGKILL);
-    auto until = steady::now() + 10s;
-    while (!group_gone() && steady::now() < until) {
-      reap();
-      std::this_thread::sleep_for(10ms);
-    }
-    return group_gone();
+    return swarm::test::wait_until([&] { return group_gone(); }, 10s);
   }
 
   /// Waits up to `timeout` for the leader's exit; returns its exit code,
   /// 128 + signal, or -1 on timeout.
   int wait_exit(std::chrono::milliseconds timeout) {
-    auto until = steady::now() + timeout;
-    while (!status_ && steady::now() < until) {
-      reap();
-      if (!status_)
-        std::this_thread::sleep_for(50ms);
-    }
+    swarm::test::wait_until([&] { return exit_code().has_value(); }, timeout);
     return status_.value_or(-1);
   }
 
@@ -129,15 +120,10 @@ public:
 
   /// Waits until the output contains `text`; false on timeout or exit.
   bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
-    auto until = steady::now() + timeout;
-    while (steady::now() < until) {
-      if (output().find(text) != std::string::npos)
-        return true;
-      if (exit_code())
-        return output().find(text) != std::string::npos;
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    swarm::test::wait_until(
+      [&] { return exit_code().has_value() || output().find(text) != std::string::npos; },
+      timeout);
+    return output().find(text) != std::string::npos;
   }
 
   /// Returns the log file.
@@ -160,18 +146,7 @@ private:
   fs::path log_;
 };
 
-/// Waits until `pred()` holds, polling every `step`; false past `timeout`.
-template <class Pred>
-bool wait_until(Pred pred, std::chrono::milliseconds timeout,
-                std::chrono::milliseconds step = 100ms) {
-  auto until = steady::now() + timeout;
-  while (steady::now() < until) {
-    if (pred())
-      return true;
-    std::this_thread::sleep_for(step);
-  }
-  return pred();
-}
+using swarm::test::wait_until;
 
 /// Makes certificates for hosts 1..n (CN SL-I, SN-I, ...; sn_process.hpp's
 /// gen-cert helper) and gives every host every other host's CA certificate.

@@ -96,19 +96,17 @@ struct cluster {
 
   // Waits until SN `i` lists every (name, status) of `want` at once.
   bool wait_all(int i, const std::map<std::string, std::string>& want) {
-    auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-      size_t hits = 0;
-      for (const auto& row : nodes(i)) {
-        auto it = want.find(row.value("name", ""));
-        if (it != want.end() && row.value("status", "") == it->second)
-          ++hits;
-      }
-      if (hits == want.size())
-        return true;
-      std::this_thread::sleep_for(250ms);
-    }
-    return false;
+    return swarm::test::wait_until(
+      [&] {
+        size_t hits = 0;
+        for (const auto& row : nodes(i)) {
+          auto it = want.find(row.value("name", ""));
+          if (it != want.end() && row.value("status", "") == it->second)
+            ++hits;
+        }
+        return hits == want.size();
+      },
+      deadline);
   }
 };
 

@@ -67,14 +67,18 @@ struct cluster {
 
   // Waits until SN `i` lists `name` with `status`; returns its uuid or "".
   std::string wait_status(int i, const std::string& name, const std::string& status) {
-    auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-      for (const auto& row : nodes(i))
-        if (row.value("name", "") == name && row.value("status", "") == status)
-          return row.value("uuid", "");
-      std::this_thread::sleep_for(250ms);
-    }
-    return {};
+    std::string uuid;
+    swarm::test::wait_until(
+      [&] {
+        for (const auto& row : nodes(i))
+          if (row.value("name", "") == name && row.value("status", "") == status) {
+            uuid = row.value("uuid", "");
+            return true;
+          }
+        return false;
+      },
+      deadline);
+    return uuid;
   }
 };
 

@@ -21,6 +21,7 @@
 
 #include "swarm/identity/capath.hpp"
 #include "swarm/identity/gen_cert.hpp"
+#include "wait_until.hpp"
 
 namespace sn_test {
 
@@ -66,16 +67,8 @@ public:
   /// Waits up to `timeout` for the exit; returns the exit code, 128 + signal,
   /// or -1 on timeout.
   int wait_exit(std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        exited_ = true;
-        return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return -1;
+    swarm::test::wait_until([&] { return reaped(); }, timeout);
+    return code_;
   }
 
   /// Returns the output so far.
@@ -88,23 +81,28 @@ public:
 
   /// Waits until the output contains `text`, or the process exits.
   bool wait_for_output(const std::string& text, std::chrono::milliseconds timeout) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (output().find(text) != std::string::npos)
-        return true;
-      int st = 0;
-      if (::waitpid(pid_, &st, WNOHANG) == pid_) {
-        exited_ = true;
-        return output().find(text) != std::string::npos;
-      }
-      std::this_thread::sleep_for(100ms);
-    }
-    return false;
+    swarm::test::wait_until(
+      [&] { return output().find(text) != std::string::npos || reaped(); }, timeout);
+    return output().find(text) != std::string::npos;
   }
 
 private:
+  // Reaps the process if it exited (keeping its exit code, or 128 +
+  // signal); returns whether it has exited.
+  bool reaped() {
+    if (exited_)
+      return true;
+    int st = 0;
+    if (::waitpid(pid_, &st, WNOHANG) != pid_)
+      return false;
+    exited_ = true;
+    code_ = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return true;
+  }
+
   pid_t pid_ = -1;
   bool exited_ = false;
+  int code_ = -1;
   fs::path log_;
 };
 

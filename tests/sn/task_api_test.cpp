@@ -80,14 +80,12 @@ struct pair_of_sns {
   // Waits until GET `path` on SN `i` answers 200 with `pred(body)` true.
   template <class Pred>
   bool wait_for(int i, const std::string& path, Pred pred) {
-    auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-      auto [status, body] = call(i, "GET", path);
-      if (status == 200 && pred(body))
-        return true;
-      std::this_thread::sleep_for(250ms);
-    }
-    return false;
+    return swarm::test::wait_until(
+      [&] {
+        auto [status, body] = call(i, "GET", path);
+        return status == 200 && pred(body);
+      },
+      deadline);
   }
 };
 

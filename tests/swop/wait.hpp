@@ -1,30 +1,17 @@
 #pragma once
 
-// Waiting on conditions in the SWOP's process tests (never a fixed sleep).
+// Waiting on conditions in the SWOP's process tests (never a fixed sleep):
+// `wait_until` (tests/support) and what the tests wait for.
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <string>
-#include <thread>
 
 #include <sys/types.h>
 
-namespace swarm::test {
+#include "wait_until.hpp"
 
-/// Polls `done` every 20 ms until it holds or `deadline` passes; returns
-/// whether it held.
-inline bool wait_until(const std::function<bool()>& done,
-                       std::chrono::seconds deadline = std::chrono::seconds{60}) {
-  auto end = std::chrono::steady_clock::now() + deadline;
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > end)
-      return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds{20});
-  }
-  return true;
-}
+namespace swarm::test {
 
 /// Returns whether `pid` is gone (no such process, or a zombie).
 inline bool process_gone(pid_t pid) {

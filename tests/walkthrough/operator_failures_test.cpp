@@ -145,7 +145,7 @@ BOOST_AUTO_TEST_CASE(a_swop_killed_right_after_it_took_the_run_still_ends_the_ta
   // nor its SL join. The run is lost all the same once the SWOP is dead.
   BOOST_REQUIRE_MESSAGE(wait_until([&] {
                           return contains(sl_test::read_text(sl_log), "started the ML");
-                        }, 120s, 10ms),
+                        }, 120s),
                         "the task never ran:\n" + swop->output() + sl_test::read_text(sl_log));
   ::kill(swop->pid(), SIGKILL); // the SWOP only, not its children's groups
   BOOST_TEST(wait_until([&] { return other_children(c.sn().pid()).empty(); }, 60s),
