@@ -86,12 +86,13 @@ std::string ml_channel::where() const {
   return where_.empty() ? "(in-process)" : "at " + where_;
 }
 
-expected<ml_channel> ml_channel::connect(const std::filesystem::path& path, int timeout_ms) {
+expected<ml_channel> ml_channel::connect(const std::filesystem::path& path, int timeout_ms,
+                                         const std::function<void(int attempt)>& on_wait) {
   sockaddr_un addr;
   if (auto st = detail::make_address(path, addr); !st)
     return st.error();
   auto deadline = deadline_after(timeout_ms);
-  for (;;) {
+  for (int attempt = 1;; ++attempt) {
     int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
       return make_error(errc::io_error, describe_errno("cannot create a socket", errno));
@@ -108,6 +109,8 @@ expected<ml_channel> ml_channel::connect(const std::filesystem::path& path, int 
       return make_error(errc::io_error, "no SL is listening at " + path.native() + " after "
                                           + std::to_string(timeout_ms) + " ms (is "
                                           + channel_env_var + " right and the SL running?)");
+    if (on_wait)
+      on_wait(attempt);
     std::this_thread::sleep_for(connect_retry);
   }
 }

@@ -6,6 +6,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -16,6 +17,7 @@
 #include "channel_support.hpp"
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/wire/bundle_convert.hpp"
+#include "wait_until.hpp"
 
 using namespace swarm;
 using namespace swarm::mlsl;
@@ -113,8 +115,14 @@ BOOST_AUTO_TEST_CASE(roundtrip_over_a_socket_path_with_connect_polling) {
   auto path = dir.path / "sub" / "sl.sock";
   // The ML starts first and polls until the SL listens, as HPE's ML does.
   expected<ml_channel> ml = make_error(errc::io_error, "not connected");
-  std::thread client{[&] { ml = ml_channel::connect(path, 5000); }};
-  std::this_thread::sleep_for(std::chrono::milliseconds{250});
+  std::atomic<int> refused{0};
+  std::thread client{[&] {
+    ml = ml_channel::connect(path, 30000, [&](int attempt) { refused = attempt; });
+  }};
+  // The SL binds only once the ML has been turned away at least once.
+  bool waited = swarm::test::wait_until([&] { return refused.load() > 0; },
+                                        std::chrono::seconds{20});
+  BOOST_TEST(waited);
   auto listener = ml_listener::bind(path);
   BOOST_REQUIRE_MESSAGE(bool(listener), why(listener));
   auto sl = listener->accept(5000);

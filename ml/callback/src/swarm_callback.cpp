@@ -86,7 +86,13 @@ swarm_callback::create(swarm_params params, std::vector<ml::tensor_view> paramet
                       std::string{"no SL channel: set "} + mlsl::channel_env_var
                         + " (swarm sl --ml-cmd sets it for the ML it starts), or "
                         + loopback_env_var + "=True to train alone");
-  auto channel = mlsl::ml_channel::connect(opts.channel_path, opts.open_timeout_ms);
+  // Said once: the SL may well start after its ML, as HPE's does.
+  auto say_waiting = [&](int attempt) {
+    if (attempt == 1)
+      logger()->info("waiting for the SL to listen at {}", opts.channel_path);
+  };
+  auto channel = mlsl::ml_channel::connect(opts.channel_path, opts.open_timeout_ms,
+                                           say_waiting);
   if (!channel)
     return channel.error();
   cb.channel_ = std::move(*channel);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -42,8 +43,10 @@ public:
   /// Connects the ML to the SL listening at `path`, retrying every 100 ms
   /// while the socket does not exist or nobody listens yet (the SL may start
   /// after the ML, as HPE's ML polls for its pipes), until `timeout_ms`
-  /// passed (negative: forever).
-  static expected<ml_channel> connect(const std::filesystem::path& path, int timeout_ms);
+  /// passed (negative: forever). `on_wait`, if set, hears of every refused
+  /// attempt (1, 2, ...) before the pause that follows it.
+  static expected<ml_channel> connect(const std::filesystem::path& path, int timeout_ms,
+                                      const std::function<void(int attempt)>& on_wait = {});
 
   /// Returns two connected ends for an SL embedded in the ML process (and
   /// tests): `first` is the ML's end, `second` the SL's.
