@@ -3,8 +3,9 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
-#include <limits>
 #include <set>
+
+#include "record_fields.hpp"
 
 namespace swarm::membership {
 
@@ -29,20 +30,6 @@ status check_text(std::string_view what, const std::string& text) {
                         + " bytes, the limit is "
                         + std::to_string(round_record_max_text_bytes));
   return status::ok();
-}
-
-bool read_bool(byte_reader& in, std::string_view what) {
-  auto b = in.u8();
-  if (in.ok() && b > 1)
-    in.fail(std::string{what} + " is " + std::to_string(b) + ", not 0 or 1");
-  return b == 1;
-}
-
-uint32_t read_u32_varint(byte_reader& in, std::string_view what) {
-  auto x = in.varint();
-  if (in.ok() && x > std::numeric_limits<uint32_t>::max())
-    in.fail(std::string{what} + " " + std::to_string(x) + " exceeds 32 bits");
-  return static_cast<uint32_t>(x);
 }
 
 sha256_digest read_digest(byte_reader& in) {
@@ -71,9 +58,9 @@ round_participant read_participant(byte_reader& in) {
   x.samples = in.varint();
   x.loss = std::bit_cast<float>(in.u32());
   x.metric = std::bit_cast<float>(in.u32());
-  x.epochs_done = read_u32_varint(in, "epochs_done");
-  x.total_epochs = read_u32_varint(in, "total_epochs");
-  x.done = read_bool(in, "done");
+  x.epochs_done = detail::read_u32(in, "epochs_done");
+  x.total_epochs = detail::read_u32(in, "total_epochs");
+  x.done = detail::read_bool(in, "done");
   return x;
 }
 
@@ -135,9 +122,7 @@ void round_record::encode(byte_writer& out) const {
 expected<round_record> round_record::decode(std::span<const std::byte> bytes) {
   byte_reader in{bytes};
   round_record x;
-  auto version = in.u8();
-  if (in.ok() && version == 0)
-    in.fail("format version 0");
+  auto version = detail::read_version(in);
   x.contract = in.string("contract", round_record_max_text_bytes);
   x.round = in.varint();
   x.term = in.varint();
@@ -153,15 +138,10 @@ expected<round_record> round_record::decode(std::span<const std::byte> bytes) {
     x.participants.push_back(read_participant(in));
   x.merged_digest = read_digest(in);
   x.prev_hash = read_digest(in);
-  x.final = read_bool(in, "final");
+  x.final = detail::read_bool(in, "final");
   x.committed_ms = in.varint();
-  // A newer writer may append fields we do not know yet.
-  if (version <= format_version)
-    in.expect_end();
-  if (in.ok())
-    if (auto st = x.check(); !st)
-      in.fail(st.error().message);
-  if (auto st = in.result("round record"); !st)
+  auto checked = in.ok() ? x.check() : status::ok();
+  if (auto st = detail::finish_decode(in, version, format_version, checked, "round record"); !st)
     return st.error();
   return x;
 }
