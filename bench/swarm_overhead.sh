@@ -62,19 +62,11 @@ for run in $(seq 1 "$RUNS"); do
   for i in 1 2; do
     log="$out/swarm$run/sl$i.log"
     wall=$(wall_of "$log")
-    sync=$(field "$log" 's/^Swarm sync: .* rounds, \([0-9.]*\) s in sync.*/\1/p')
-    field "$log" 's/^Swarm sync times (ms): //p' | tr ' ' '\n' >"$out/times$i"
-    echo "$wall" >"$out/wall$i"
+    sync=$(field "$log" 's/^Swarm sync: .* round, \([0-9.]*\) s in sync.*/\1/p')
     printf '%-6s %10s %10s %7s%%\n' "$i" "$wall" "$sync" \
       "$(awk -v s="$sync" -v w="$wall" 'BEGIN { printf "%.1f", 100 * s / w }')"
   done
-  share=$(paste "$out/times1" "$out/times2" | awk -v w1="$(cat "$out/wall1")" \
-    -v w2="$(cat "$out/wall2")" '
-      NF == 2 { cost += ($1 < $2) ? $1 : $2; n++ }
-      END {
-        w = (w1 > w2) ? w1 : w2
-        printf "%.1f %d %.3f %.3f", 100 * cost / 1000 / w, n, cost / 1000, w
-      }')
+  share=$(scripts/run-share "$out/swarm$run/sl1.log" "$out/swarm$run/sl2.log")
   read -r pct syncs cost wall <<<"$share"
   printf 'run    %10s %10s %7s%%  (the last arrival'"'"'s time in each of %s syncs)\n' \
     "$wall" "$cost" "$pct" "$syncs"

@@ -136,8 +136,9 @@ status print_swarm_report(const callback::swarm_callback& cb, ml::mlp& model,
   double share = wall_seconds > 0 ? 100.0 * in_sync / wall_seconds : 0.0;
   std::printf("Final model SHA-256: %s\n", to_hex(merge::digest(final_model)).c_str());
   std::printf("Saved model file SHA-256: %s\n", to_hex(*file_digest).c_str());
-  std::printf("Swarm sync: %zu rounds, %.2f s in sync of %.2f s wall (%.1f%% outside "
-              "training)\n",
+  // This node's own view: its syncs include its waits for slower peers.
+  std::printf("Swarm sync: %zu syncs and the closing round, %.2f s in sync of %.2f s wall "
+              "(%.1f%%, waits for peers included)\n",
               cb.rounds_synced(), in_sync, wall_seconds, share);
   // One figure per sync, so that a benchmark can line the nodes up.
   std::printf("Swarm sync times (ms):");
