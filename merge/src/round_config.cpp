@@ -39,6 +39,12 @@ status apply_environment(round_config& cfg,
     // A leader must speak several times within the timeout.
     cfg.heartbeat_interval_ms = std::max<int64_t>(20, *ms / 5);
   }
+  if (auto x = getenv("SL_STALL_WARNING_SECONDS")) {
+    auto ms = seconds_to_ms("SL_STALL_WARNING_SECONDS", *x);
+    if (!ms)
+      return ms.error();
+    cfg.stall_warning_after_ms = *ms;
+  }
   if (auto x = getenv("SL_MAKE_ME_ADMIN")) {
     if (*x == "True" || *x == "true" || *x == "TRUE" || *x == "1")
       cfg.eligible = true;

@@ -48,6 +48,10 @@ BOOST_AUTO_TEST_CASE(the_hpe_variables_set_the_waits_and_the_admin_right) {
   // A leader speaks several times per timeout.
   BOOST_TEST(cfg.heartbeat_interval_ms == 6'000);
   BOOST_TEST(!cfg.eligible);
+  BOOST_TEST(cfg.stall_warning_after_ms == 10'000);
+  BOOST_TEST(static_cast<bool>(
+    apply_environment(cfg, env({{"SL_STALL_WARNING_SECONDS", "0.5"}}))));
+  BOOST_TEST(cfg.stall_warning_after_ms == 500);
   for (const auto* yes : {"True", "true", "TRUE", "1"}) {
     round_config c;
     c.eligible = false;
@@ -57,7 +61,8 @@ BOOST_AUTO_TEST_CASE(the_hpe_variables_set_the_waits_and_the_admin_right) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_values_are_rejected_naming_the_variable_and_the_value) {
-  for (const auto* name : {"SL_WAIT_FOR_FULL_QUORUM_SECONDS", "SL_LEADER_FAILURE_BASE_TIMEOUT"}) {
+  for (const auto* name : {"SL_WAIT_FOR_FULL_QUORUM_SECONDS", "SL_LEADER_FAILURE_BASE_TIMEOUT",
+                           "SL_STALL_WARNING_SECONDS"}) {
     for (const auto* bad : {"abc", "-1", "1e9", "", "5s", "nan"}) {
       auto message = apply_one(name, bad);
       BOOST_TEST(message.find(name) != std::string::npos, name << "='" << bad << "': " << message);

@@ -64,6 +64,29 @@ void sl_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
   update_peers(now_ms);
   coord_->tick(now_ms);
   flush(ctx);
+  report_stall(now_ms);
+}
+
+void sl_delegate::report_stall(int64_t now_ms) {
+  if (!coord_->waiting()) {
+    if (waiting_since_ms_ && !stall_logged_.empty())
+      sl_logger()->info("no longer stalled (last committed round {})", coord_->committed_round());
+    waiting_since_ms_.reset();
+    stall_logged_.clear();
+    return;
+  }
+  if (!waiting_since_ms_)
+    waiting_since_ms_ = now_ms;
+  auto after = opts_.rounds.stall_warning_after_ms;
+  if (now_ms - *waiting_since_ms_ < after)
+    return;
+  auto why = coord_->stall_reason();
+  if (why.empty() || (why == stall_logged_ && now_ms - stall_logged_ms_ < after))
+    return;
+  sl_logger()->warn("the ML has waited {} s in a sync: {}", (now_ms - *waiting_since_ms_) / 1000,
+                    why);
+  stall_logged_ = std::move(why);
+  stall_logged_ms_ = now_ms;
 }
 
 void sl_delegate::on_message(transport::node_context& ctx, const std::string& from,

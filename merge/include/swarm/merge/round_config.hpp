@@ -40,13 +40,17 @@ struct round_config {
   bool announce_tentative = false;
   /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
   bool eligible = true;
+  /// How long a round may keep the ML waiting before the SL logs what the
+  /// round lacks (`round_coordinator::stall_reason`), and again at this
+  /// interval while it lasts (SL_STALL_WARNING_SECONDS; ours, not HPE's).
+  int64_t stall_warning_after_ms = 10'000;
   /// How the leader merges.
   merge_options merge;
 };
 
 /// Reads HPE's environment names into `cfg`: SL_WAIT_FOR_FULL_QUORUM_SECONDS,
 /// SL_LEADER_FAILURE_BASE_TIMEOUT (seconds), SL_MAKE_ME_ADMIN
-/// (True/False), through `getenv` (injectable for tests). Errors name the
+/// (True/False), and our SL_STALL_WARNING_SECONDS, through `getenv` (injectable for tests). Errors name the
 /// variable and the bad value.
 status apply_environment(round_config& cfg,
                          const std::function<std::optional<std::string>(const char*)>& getenv);

@@ -191,6 +191,12 @@ public:
     return self_;
   }
 
+  /// Says what the open round lacks to commit, for a node that waits in it:
+  /// a live majority of the electorate (the previous round's participants),
+  /// live nodes for `min_peers`, or check-ins. Empty when it lacks nothing
+  /// (the exchange may still be under way) or when this node does not wait.
+  std::string stall_reason() const;
+
   /// Returns the counters.
   const round_stats& stats() const noexcept {
     return stats_;

@@ -98,6 +98,7 @@ private:
   void update_peers(int64_t now_ms);
   void flush(transport::node_context& ctx);
   std::string address_of(const std::string& name) const;
+  void report_stall(int64_t now_ms);
 
   // sl_session.cpp: the ML protocol.
   void open_session(transport::node_context& ctx, const mlsl::frame& f);
@@ -152,6 +153,10 @@ private:
   merge::checkin_info last_info_;
   std::optional<int64_t> ended_ms_;
   int64_t now_ms_ = 0;
+  // Since when the coordinator waits in a round, and the last stall logged.
+  std::optional<int64_t> waiting_since_ms_;
+  int64_t stall_logged_ms_ = 0;
+  std::string stall_logged_;
 };
 
 } // namespace swarm::sl

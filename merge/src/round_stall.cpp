@@ -1,0 +1,59 @@
+// What keeps a waiting node's round from committing, in words for its log:
+// HPE's merges hang without a word, and a user cannot tell a slow peer from
+// a lost quorum.
+
+#include <string>
+
+#include "swarm/merge/round_coordinator.hpp"
+
+namespace swarm::merge {
+
+namespace {
+
+std::string listed(const std::set<std::string>& names) {
+  if (names.empty())
+    return "none";
+  std::string out;
+  for (const auto& n : names)
+    out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+} // namespace
+
+std::string round_coordinator::stall_reason() const {
+  if (!checked_in_ || committed_.final)
+    return {};
+  auto round = std::to_string(committed_.round + 1);
+  std::set<std::string> live{live_peers_};
+  live.insert(self_);
+  auto members = electorate();
+  std::set<std::string> live_voters;
+  for (const auto& m : members)
+    if (live.contains(m))
+      live_voters.insert(m);
+  size_t needed = members.size() / 2 + 1;
+  if (live_voters.size() < needed) {
+    std::string who = committed_.round > 0
+                        ? "round " + std::to_string(committed_.round) + "'s participants"
+                        : "the nodes seen so far";
+    return "round " + round + " needs " + std::to_string(needed) + " of " + who + " ("
+           + listed(members) + ") alive to commit; alive: " + listed(live_voters)
+           + ". It waits for the others to come back: without that majority a dead peer "
+             "and a partition look alike, and a round must not commit twice";
+  }
+  if (live.size() < cfg_.min_peers)
+    return "round " + round + " needs minPeers " + std::to_string(cfg_.min_peers)
+           + " nodes; alive: " + listed(live);
+  if (checkins_.size() < cfg_.min_peers) {
+    std::set<std::string> in;
+    for (const auto& [name, _] : checkins_)
+      in.insert(name);
+    return "round " + round + " has " + std::to_string(in.size()) + " of minPeers "
+           + std::to_string(cfg_.min_peers) + " check-ins (" + listed(in)
+           + "): it waits for the others' sync points";
+  }
+  return {};
+}
+
+} // namespace swarm::merge

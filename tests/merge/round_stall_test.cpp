@@ -1,0 +1,82 @@
+#define BOOST_TEST_MODULE merge.round_stall
+#include <boost/test/unit_test.hpp>
+
+// stall_reason: what a waiting node's round lacks, named for its log.
+
+#include "round_fixture.hpp"
+
+using namespace round_test;
+
+namespace {
+
+// Every node in `names` checks in with a fresh model; then delivers.
+void check_in(bench& b, const std::vector<std::string>& names) {
+  for (const auto& n : names)
+    b[n].check_in(info(), model_of(static_cast<float>(b.now % 7)), b.now);
+  b.pump();
+}
+
+// `dead` stops: it is gone from the bench and from every survivor's peers.
+void kill(bench& b, const std::string& dead) {
+  b.nodes.erase(dead);
+  b.pass = [dead](const envelope& e) { return e.to != dead; };
+  std::set<std::string> all;
+  for (const auto& [name, _] : b.nodes)
+    all.insert(name);
+  for (const auto& [name, node] : b.nodes) {
+    auto others = all;
+    others.erase(name);
+    node->set_peers(others, b.now);
+  }
+}
+
+bool contains(const std::string& text, const std::string& part) {
+  return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_node_that_does_not_wait_has_no_stall_to_report) {
+  bench b{{"a", "b"}, 2};
+  BOOST_TEST(b["a"].stall_reason().empty());
+  check_in(b, {"a", "b"});
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  BOOST_TEST(b["a"].stall_reason().empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_is_missing) {
+  // min_peers 1 lets one node merge alone, but round 2's electorate is
+  // round 1's participants: a alone is no majority of {a, b}.
+  bench b{{"a", "b"}, 1};
+  check_in(b, {"a", "b"});
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  kill(b, "b");
+  check_in(b, {"a"});
+  b.run_to(b.now + 2'000);
+  BOOST_TEST(b.commits("a").size() == 1u);
+  auto why = b["a"].stall_reason();
+  BOOST_TEST(contains(why, "round 2 needs 2 of round 1's participants (a, b)"), why);
+  BOOST_TEST(contains(why, "alive: a."), why);
+}
+
+BOOST_AUTO_TEST_CASE(too_few_live_nodes_for_min_peers_are_named) {
+  bench b{{"a", "b", "c"}, 3};
+  check_in(b, {"a", "b", "c"});
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  kill(b, "c");
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 2'000);
+  BOOST_TEST(b.commits("a").size() == 1u);
+  auto why = b["a"].stall_reason();
+  BOOST_TEST(contains(why, "round 2 needs minPeers 3 nodes; alive: a, b"), why);
+}
+
+BOOST_AUTO_TEST_CASE(missing_check_ins_are_counted_until_they_arrive) {
+  bench b{{"a", "b", "c"}, 3};
+  check_in(b, {"a"});
+  auto why = b["a"].stall_reason();
+  BOOST_TEST(contains(why, "round 1 has 1 of minPeers 3 check-ins (a)"), why);
+  check_in(b, {"b", "c"});
+  BOOST_TEST(b.commits("a").size() == 1u);
+  BOOST_TEST(b["a"].stall_reason().empty());
+}
