@@ -67,7 +67,7 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
     // measured, that was most of the first round's latency.
     for (const auto& name : live_peers)
       if (name != self_ && !live_peers_.contains(name))
-        send(name, checkin_msg{committed_.round + 1, term_, my_info_});
+        send(name, checkin_msg{committed_.round + 1, term_, my_info_, nullptr});
   }
   live_peers_ = live_peers;
   live_peers_.erase(self_);
@@ -349,7 +349,7 @@ void round_coordinator::tick(int64_t now_ms) {
     // round cannot stall on one drop (a candidate repeats its vote
     // requests in leader_tick).
     last_resend_ms_ = now_ms;
-    broadcast(checkin_msg{committed_.round + 1, term_, my_info_});
+    broadcast(checkin_msg{committed_.round + 1, term_, my_info_, nullptr});
   }
   if (!checked_in_ && end_mode_) {
     // Finished nodes check in when another node does; but if every live
