@@ -39,7 +39,7 @@ const char* kind_name(const round_message& x) noexcept {
   static constexpr const char* names[] = {
     "checkin",  "vote_request", "vote",   "model_request", "model_reply",      "heartbeat",
     "proposal", "accepted",     "commit", "refusal",       "catch_up_request", "catch_up",
-    "proposal_request",
+    "proposal_request", "final_loaded",
   };
   return names[x.index()];
 }
@@ -166,6 +166,7 @@ void round_coordinator::step(const std::string& from, const round_message& msg, 
                },
                [&](const catch_up_msg& m) { on_catch_up(from, m); },
                [&](const proposal_request_msg& m) { on_proposal_request(from, m); },
+               [&](const final_loaded_msg& m) { on_final_loaded(from, m); },
              },
              msg);
   replay_ahead(now_ms);

@@ -175,6 +175,8 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
     }
     case RoundMessage::kProposalRequest:
       return round_message{proposal_request_msg{r, t}};
+    case RoundMessage::kFinalLoaded:
+      return round_message{final_loaded_msg{r}};
     case RoundMessage::kEnroll:
       return make_error(errc::invalid_argument, who(peer, "enroll is not a round message"));
     case RoundMessage::BODY_NOT_SET:

@@ -85,6 +85,8 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           p.set_final(m.final);
         } else if constexpr (std::is_same_v<T, proposal_request_msg>) {
           out.mutable_proposal_request();
+        } else if constexpr (std::is_same_v<T, final_loaded_msg>) {
+          out.mutable_final_loaded();
         } else if constexpr (std::is_same_v<T, accepted_msg>) {
           out.mutable_accepted()->set_digest(bytes_of(m.digest));
         } else if constexpr (std::is_same_v<T, commit_msg>) {

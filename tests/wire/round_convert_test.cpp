@@ -53,7 +53,7 @@ checkin_info info() {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_check_in_survives_the_wire_with_every_field) {
-  auto back = std::get<checkin_msg>(trip(checkin_msg{4, 2, info()}));
+  auto back = std::get<checkin_msg>(trip(checkin_msg{4, 2, info(), nullptr}));
   BOOST_CHECK_EQUAL(back.round, 4u);
   BOOST_CHECK_EQUAL(back.term, 2u);
   BOOST_CHECK(back.info == info());
@@ -96,6 +96,11 @@ BOOST_AUTO_TEST_CASE(a_digest_only_proposal_and_its_request_round_trip) {
   auto req = std::get<proposal_request_msg>(trip(proposal_request_msg{5, 2}));
   BOOST_CHECK_EQUAL(req.round, 5u);
   BOOST_CHECK_EQUAL(req.term, 2u);
+}
+
+BOOST_AUTO_TEST_CASE(final_loaded_round_trips_with_its_round) {
+  auto back = std::get<final_loaded_msg>(trip(final_loaded_msg{12}));
+  BOOST_CHECK_EQUAL(back.round, 12u);
 }
 
 BOOST_AUTO_TEST_CASE(votes_catch_ups_and_small_messages_round_trip) {

@@ -37,8 +37,10 @@ bool sl_delegate::finished(int64_t now_ms) const noexcept {
   if (phase() != session_phase::ended || !ended_ms_)
     return false;
   // A failed session has nothing to serve; a finished one lingers so that
-  // peers that missed the final commit can still catch up from it.
-  return failure_ || now_ms - *ended_ms_ >= opts_.linger_after_final_ms;
+  // peers that missed the final commit can still catch up from it, unless
+  // every peer said it has the final model.
+  return failure_ || (coord_ && coord_->peers_have_final())
+         || now_ms - *ended_ms_ >= opts_.linger_after_final_ms;
 }
 
 std::string node_of(const std::string& round_id) {

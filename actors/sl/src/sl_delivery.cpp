@@ -92,8 +92,10 @@ void sl_delegate::send_sync_response(bool final) {
   *resp.mutable_status() = status_of(mlsl::Status::STATUS_OK, {});
   resp.set_next_sync_interval(next_interval(last_info_.loss));
   resp.set_training_over(final);
-  if (final)
+  if (final) {
     ended_ms_ = now_ms_;
+    coord_->final_loaded();
+  }
   if (auto st = ml_->send(mlsl::SYNC_RESPONSE, resp); !st)
     lose_ml(st.error().message);
 }
@@ -107,6 +109,7 @@ void sl_delegate::send_close_response(const merge::round_event& last) {
   (void) ml_->send(mlsl::CLOSE_SESSION_RESPONSE, done);
   sl_logger()->info("final model delivered to the ML (round {})", last.round);
   ended_ms_ = now_ms_;
+  coord_->final_loaded();
 }
 
 uint32_t sl_delegate::next_interval(float loss) {

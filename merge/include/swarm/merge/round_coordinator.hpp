@@ -191,6 +191,16 @@ public:
     return self_;
   }
 
+  /// The final round's model reached this node's ML: tells the peers, so
+  /// that they need not linger for this node's sake. Call once the final
+  /// round committed; ignored before.
+  void final_loaded();
+
+  /// Returns whether the final round committed and every peer (the final
+  /// round's participants and the live peers) said its ML loaded that
+  /// round's model: none of them can need this node's catch-up answers.
+  bool peers_have_final() const;
+
   /// Says what the open round lacks to commit, for a node that waits in it:
   /// a live majority of the electorate (the previous round's participants),
   /// live nodes for `min_peers`, or check-ins. Empty when it lacks nothing
@@ -265,6 +275,8 @@ private:
   std::vector<contribution> expected_inputs() const;
   void speculate();
   void on_proposal_request(const std::string& from, const proposal_request_msg& m);
+  // round_departure.cpp: who has the final model.
+  void on_final_loaded(const std::string& from, const final_loaded_msg& m);
 
   // round_leader.cpp
   void start_exchange(int64_t now_ms);
@@ -294,6 +306,8 @@ private:
   uint64_t term_ = 0;
   std::string voted_for_;
   std::map<std::string, std::pair<checkin_info, uint64_t>> checkins_;
+  // Peer -> the final round whose model it said its ML loaded.
+  std::map<std::string, uint64_t> final_loaded_by_;
   // Models that came with check-ins of the open round (sent to this node
   // as the expected leader): used instead of asking for them.
   std::map<std::string, model_ptr> early_models_;

@@ -167,11 +167,19 @@ struct catch_up_msg {
   bool final = false;
 };
 
+/// "The final round's model reached my ML": a node that heard this from
+/// every peer serves nobody's catch-up any more and may stop at once
+/// instead of lingering.
+struct final_loaded_msg {
+  /// The final round.
+  uint64_t round = 0;
+};
+
 /// Any message between the coordinators of one training contract.
 using round_message =
   std::variant<checkin_msg, vote_request_msg, vote_msg, model_request_msg, model_reply_msg,
                heartbeat_msg, proposal_msg, accepted_msg, commit_msg, refusal_msg,
-               catch_up_request_msg, catch_up_msg, proposal_request_msg>;
+               catch_up_request_msg, catch_up_msg, proposal_request_msg, final_loaded_msg>;
 
 /// Returns a short name of the message's kind, e.g. "checkin" (for logs).
 const char* kind_name(const round_message& x) noexcept;
