@@ -11,13 +11,6 @@ using namespace round_test;
 
 namespace {
 
-// Every node in `names` checks in with a fresh model; then delivers.
-void check_in(bench& b, const std::vector<std::string>& names) {
-  for (const auto& n : names)
-    b[n].check_in(info(), model_of(static_cast<float>(b.now % 7)), b.now);
-  b.pump();
-}
-
 // Returns the vote `x` sent last to `to`.
 vote_msg last_vote(round_coordinator& x, const std::string& to) {
   auto ready = x.take_ready();

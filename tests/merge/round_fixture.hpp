@@ -147,6 +147,13 @@ struct bench {
   }
 };
 
+/// Every node in `names` checks in with a fresh model; then delivers.
+inline void check_in(bench& b, const std::vector<std::string>& names) {
+  for (const auto& n : names)
+    b[n].check_in(info(), model_of(static_cast<float>(b.now % 7)), b.now);
+  b.pump();
+}
+
 /// The weighted mean of `(model, weight)` pairs, as the leader must merge.
 inline sha256_digest mean_digest(const std::vector<std::pair<model_ptr, double>>& xs) {
   std::vector<contribution> inputs;

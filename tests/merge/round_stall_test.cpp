@@ -9,13 +9,6 @@ using namespace round_test;
 
 namespace {
 
-// Every node in `names` checks in with a fresh model; then delivers.
-void check_in(bench& b, const std::vector<std::string>& names) {
-  for (const auto& n : names)
-    b[n].check_in(info(), model_of(static_cast<float>(b.now % 7)), b.now);
-  b.pump();
-}
-
 // `dead` stops: it is gone from the bench and from every survivor's peers.
 void kill(bench& b, const std::string& dead) {
   b.nodes.erase(dead);
