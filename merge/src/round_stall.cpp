@@ -21,7 +21,7 @@ std::string listed(const std::set<std::string>& names) {
 
 } // namespace
 
-std::string round_coordinator::stall_reason() const {
+round_stall round_coordinator::stall() const {
   if (!checked_in_ || committed_.final)
     return {};
   auto round = std::to_string(committed_.round + 1);
@@ -37,21 +37,24 @@ std::string round_coordinator::stall_reason() const {
     std::string who = committed_.round > 0
                         ? "round " + std::to_string(committed_.round) + "'s participants"
                         : "the nodes seen so far";
-    return "round " + round + " needs " + std::to_string(needed) + " of " + who + " ("
-           + listed(members) + ") alive to commit; alive: " + listed(live_voters)
-           + ". It waits for the others to come back: without that majority a dead peer "
-             "and a partition look alike, and a round must not commit twice";
+    return {round_stall::cause::majority,
+            "round " + round + " needs " + std::to_string(needed) + " of " + who + " ("
+              + listed(members) + ") alive to commit; alive: " + listed(live_voters)
+              + ". It waits for the others to come back: without that majority a dead peer "
+                "and a partition look alike, and a round must not commit twice"};
   }
   if (live.size() < cfg_.min_peers)
-    return "round " + round + " needs minPeers " + std::to_string(cfg_.min_peers)
-           + " nodes; alive: " + listed(live);
+    return {round_stall::cause::live_nodes, "round " + round + " needs minPeers "
+                                               + std::to_string(cfg_.min_peers)
+                                               + " nodes; alive: " + listed(live)};
   if (checkins_.size() < cfg_.min_peers) {
     std::set<std::string> in;
     for (const auto& [name, _] : checkins_)
       in.insert(name);
-    return "round " + round + " has " + std::to_string(in.size()) + " of minPeers "
-           + std::to_string(cfg_.min_peers) + " check-ins (" + listed(in)
-           + "): it waits for the others' sync points";
+    return {round_stall::cause::check_ins,
+            "round " + round + " has " + std::to_string(in.size()) + " of minPeers "
+              + std::to_string(cfg_.min_peers) + " check-ins (" + listed(in)
+              + "): it waits for the others' sync points"};
   }
   return {};
 }

@@ -1,7 +1,7 @@
 #define BOOST_TEST_MODULE merge.round_stall
 #include <boost/test/unit_test.hpp>
 
-// stall_reason: what a waiting node's round lacks, named for its log.
+// stall(): what a waiting node's round lacks, named for its log.
 
 #include "round_fixture.hpp"
 
@@ -31,10 +31,10 @@ bool contains(const std::string& text, const std::string& part) {
 
 BOOST_AUTO_TEST_CASE(a_node_that_does_not_wait_has_no_stall_to_report) {
   bench b{{"a", "b"}, 2};
-  BOOST_TEST(b["a"].stall_reason().empty());
+  BOOST_TEST((b["a"].stall().why == round_stall::cause::none));
   check_in(b, {"a", "b"});
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
-  BOOST_TEST(b["a"].stall_reason().empty());
+  BOOST_TEST((b["a"].stall().why == round_stall::cause::none));
 }
 
 BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_is_missing) {
@@ -47,9 +47,11 @@ BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_i
   check_in(b, {"a"});
   b.run_to(b.now + 2'000);
   BOOST_TEST(b.commits("a").size() == 1u);
-  auto why = b["a"].stall_reason();
-  BOOST_TEST(contains(why, "round 2 needs 2 of round 1's participants (a, b)"), why);
-  BOOST_TEST(contains(why, "alive: a."), why);
+  auto stall = b["a"].stall();
+  BOOST_TEST((stall.why == round_stall::cause::majority));
+  BOOST_TEST(stall.nodes_missing());
+  BOOST_TEST(contains(stall.text, "round 2 needs 2 of round 1's participants (a, b)"), stall.text);
+  BOOST_TEST(contains(stall.text, "alive: a."), stall.text);
 }
 
 BOOST_AUTO_TEST_CASE(too_few_live_nodes_for_min_peers_are_named) {
@@ -60,16 +62,20 @@ BOOST_AUTO_TEST_CASE(too_few_live_nodes_for_min_peers_are_named) {
   check_in(b, {"a", "b"});
   b.run_to(b.now + 2'000);
   BOOST_TEST(b.commits("a").size() == 1u);
-  auto why = b["a"].stall_reason();
-  BOOST_TEST(contains(why, "round 2 needs minPeers 3 nodes; alive: a, b"), why);
+  auto stall = b["a"].stall();
+  BOOST_TEST((stall.why == round_stall::cause::live_nodes));
+  BOOST_TEST(stall.nodes_missing());
+  BOOST_TEST(contains(stall.text, "round 2 needs minPeers 3 nodes; alive: a, b"), stall.text);
 }
 
 BOOST_AUTO_TEST_CASE(missing_check_ins_are_counted_until_they_arrive) {
   bench b{{"a", "b", "c"}, 3};
   check_in(b, {"a"});
-  auto why = b["a"].stall_reason();
-  BOOST_TEST(contains(why, "round 1 has 1 of minPeers 3 check-ins (a)"), why);
+  auto stall = b["a"].stall();
+  BOOST_TEST((stall.why == round_stall::cause::check_ins));
+  BOOST_TEST(!stall.nodes_missing());
+  BOOST_TEST(contains(stall.text, "round 1 has 1 of minPeers 3 check-ins (a)"), stall.text);
   check_in(b, {"b", "c"});
   BOOST_TEST(b.commits("a").size() == 1u);
-  BOOST_TEST(b["a"].stall_reason().empty());
+  BOOST_TEST((b["a"].stall().why == round_stall::cause::none));
 }

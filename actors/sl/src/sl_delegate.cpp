@@ -82,12 +82,20 @@ void sl_delegate::report_stall(int64_t now_ms) {
   auto after = opts_.rounds.stall_warning_after_ms;
   if (now_ms - *waiting_since_ms_ < after)
     return;
-  auto why = coord_->stall_reason();
-  if (why.empty() || (why == stall_logged_ && now_ms - stall_logged_ms_ < after))
+  auto stall = coord_->stall();
+  if (stall.why == merge::round_stall::cause::none)
     return;
-  sl_logger()->warn("the ML has waited {} s in a sync: {}", (now_ms - *waiting_since_ms_) / 1000,
-                    why);
-  stall_logged_ = std::move(why);
+  // Missing nodes are a fault, said again at every interval; slower peers
+  // are normal (a finished node may wait long for the others), said once.
+  bool repeat = stall.text == stall_logged_;
+  if (repeat && (!stall.nodes_missing() || now_ms - stall_logged_ms_ < after))
+    return;
+  auto waited_s = (now_ms - *waiting_since_ms_) / 1000;
+  if (stall.nodes_missing())
+    sl_logger()->warn("no commit for {} s: {}", waited_s, stall.text);
+  else
+    sl_logger()->info("no commit for {} s: {}", waited_s, stall.text);
+  stall_logged_ = std::move(stall.text);
   stall_logged_ms_ = now_ms;
 }
 

@@ -41,7 +41,7 @@ struct round_config {
   /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
   bool eligible = true;
   /// How long a round may keep the ML waiting before the SL logs what the
-  /// round lacks (`round_coordinator::stall_reason`), and again at this
+  /// round lacks (`round_coordinator::stall`), and again at this
   /// interval while it lasts (SL_STALL_WARNING_SECONDS; ours, not HPE's).
   int64_t stall_warning_after_ms = 10'000;
   /// How the leader merges.

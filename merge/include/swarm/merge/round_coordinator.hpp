@@ -97,6 +97,31 @@ struct round_stats {
 
 /// One SL's side of the merge rounds of one training contract: check-in,
 /// quorum, leader election with terms, exchange, merge, commit, catch-up.
+/// What keeps the open round from committing (`round_coordinator::stall`).
+struct round_stall {
+  /// The first thing the round lacks, checked in this order.
+  enum class cause {
+    /// Nothing: the round may simply be under way.
+    none,
+    /// A live majority of the previous round's participants.
+    majority,
+    /// Live nodes for `min_peers`.
+    live_nodes,
+    /// Check-ins: the peers are alive but have not reached their sync
+    /// points (slower, or still training while this node has finished).
+    check_ins,
+  };
+  cause why = cause::none;
+  /// The cause in words, naming the nodes, for a log line.
+  std::string text;
+
+  /// Returns whether nodes are missing, rather than merely slower: the
+  /// round cannot commit until they come back.
+  bool nodes_missing() const noexcept {
+    return why == cause::majority || why == cause::live_nodes;
+  }
+};
+
 /// A pure state machine in the shape of etcd's raft: messages and ticks in
 /// (`step`, `tick`), messages and events out (`take_ready`); no sockets,
 /// threads or clocks, so the simulator drives it with simulated time.
@@ -203,9 +228,9 @@ public:
 
   /// Says what the open round lacks to commit, for a node that waits in it:
   /// a live majority of the electorate (the previous round's participants),
-  /// live nodes for `min_peers`, or check-ins. Empty when it lacks nothing
+  /// live nodes for `min_peers`, or check-ins. `none` when it lacks nothing
   /// (the exchange may still be under way) or when this node does not wait.
-  std::string stall_reason() const;
+  round_stall stall() const;
 
   /// Returns the counters.
   const round_stats& stats() const noexcept {
