@@ -23,6 +23,24 @@ void kill(bench& b, const std::string& dead) {
   }
 }
 
+// Round 1 commits with every node; then `dead` stops, the others check in
+// for round 2, which must not commit: returns what "a" says it lacks.
+round_stall stall_after_losing(bench& b, const std::string& dead) {
+  std::vector<std::string> all, survivors;
+  for (const auto& [name, _] : b.nodes) {
+    all.push_back(name);
+    if (name != dead)
+      survivors.push_back(name);
+  }
+  check_in(b, all);
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  kill(b, dead);
+  check_in(b, survivors);
+  b.run_to(b.now + 2'000);
+  BOOST_TEST(b.commits("a").size() == 1u);
+  return b["a"].stall();
+}
+
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
@@ -41,13 +59,7 @@ BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_i
   // min_peers 1 lets one node merge alone, but round 2's electorate is
   // round 1's participants: a alone is no majority of {a, b}.
   bench b{{"a", "b"}, 1};
-  check_in(b, {"a", "b"});
-  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
-  kill(b, "b");
-  check_in(b, {"a"});
-  b.run_to(b.now + 2'000);
-  BOOST_TEST(b.commits("a").size() == 1u);
-  auto stall = b["a"].stall();
+  auto stall = stall_after_losing(b, "b");
   BOOST_TEST((stall.why == round_stall::cause::majority));
   BOOST_TEST(stall.nodes_missing());
   BOOST_TEST(contains(stall.text, "round 2 needs 2 of round 1's participants (a, b)"), stall.text);
@@ -56,13 +68,7 @@ BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_i
 
 BOOST_AUTO_TEST_CASE(too_few_live_nodes_for_min_peers_are_named) {
   bench b{{"a", "b", "c"}, 3};
-  check_in(b, {"a", "b", "c"});
-  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
-  kill(b, "c");
-  check_in(b, {"a", "b"});
-  b.run_to(b.now + 2'000);
-  BOOST_TEST(b.commits("a").size() == 1u);
-  auto stall = b["a"].stall();
+  auto stall = stall_after_losing(b, "c");
   BOOST_TEST((stall.why == round_stall::cause::live_nodes));
   BOOST_TEST(stall.nodes_missing());
   BOOST_TEST(contains(stall.text, "round 2 needs minPeers 3 nodes; alive: a, b"), stall.text);
