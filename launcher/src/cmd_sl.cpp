@@ -10,6 +10,7 @@
 
 #include "child_process.hpp"
 #include "identity_flags.hpp"
+#include "ip_flag.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
@@ -82,9 +83,13 @@ std::optional<sl_status> query(transport::tls_node& node,
   return future.get();
 }
 
-std::optional<child_process> start_ml(const sl_args& args, const std::filesystem::path& channel) {
-  if (args.ml_cmd.empty())
-    return std::nullopt;
+// The ML's environment from --ml-e, checked with --ml-w before anything
+// starts: a mistake there must not cost a node start-up and an ML launch.
+std::vector<std::pair<std::string, std::string>> ml_environment(const sl_args& args) {
+  if (args.ml_cmd.empty() && (!args.ml_e.empty() || !args.ml_w.empty()))
+    fail(std::string{args.ml_e.empty() ? "--ml-w" : "--ml-e"}
+           + " configures the ML program, but --ml-cmd names none",
+         2);
   std::vector<std::pair<std::string, std::string>> env;
   for (const auto& x : args.ml_e) {
     auto kv = parse_env_assignment(x);
@@ -92,6 +97,17 @@ std::optional<child_process> start_ml(const sl_args& args, const std::filesystem
       fail("--ml-e " + kv.error().message, 2);
     env.push_back(*kv);
   }
+  std::error_code ec;
+  if (!args.ml_w.empty() && !std::filesystem::is_directory(args.ml_w, ec))
+    fail("--ml-w " + args.ml_w + ": no such directory", 2);
+  return env;
+}
+
+std::optional<child_process> start_ml(const sl_args& args,
+                                      std::vector<std::pair<std::string, std::string>> env,
+                                      const std::filesystem::path& channel) {
+  if (args.ml_cmd.empty())
+    return std::nullopt;
   env.emplace_back(mlsl::channel_env_var, std::filesystem::absolute(channel).string());
   auto child = child_process::start(args.ml_cmd, args.ml_w, env);
   if (!child)
@@ -149,6 +165,7 @@ int supervise(const sigset_t& sigs, transport::tls_node& node,
 void run_sl(const sl_args& args) {
   if (auto missing = args.identity.missing(); !missing.empty())
     fail(missing, 2);
+  auto ml_env = ml_environment(args);
   auto sigs = block_stop_signals();
   auto opts = options_of(args);
   std::filesystem::path channel = args.ml_channel.empty()
@@ -175,7 +192,7 @@ void run_sl(const sl_args& args) {
                              channel.string());
   int code = 0;
   {
-    auto ml = start_ml(args, channel);
+    auto ml = start_ml(args, std::move(ml_env), channel);
     sl::ml_link link{std::move(*listener), args.ml_connect_timeout_s * 1000, **node, delegate};
     code = supervise(sigs, **node, delegate, ml);
   }
@@ -194,7 +211,8 @@ void add_sl_command(CLI::App& app) {
   auto args = std::make_shared<sl_args>();
   auto* cmd = app.add_subcommand("sl", "Run a Swarm Learning node (HPE's run-sl)");
   cmd->add_option("--host-ip", args->host_ip, "IP address this SL listens on and announces")
-    ->required();
+    ->required()
+    ->check(ip_address());
   cmd->add_option("--sn-ip", args->sn_ip, "The SN this SL registers with")->required();
   cmd->add_option("--sn-p2p-port", args->sn_p2p_port, "The SN's peer-to-peer port (30303)");
   cmd->add_option("--sn-api-port", args->sn_api_port,

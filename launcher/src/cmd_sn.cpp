@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "identity_flags.hpp"
+#include "ip_flag.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
@@ -133,7 +134,8 @@ void add_sn_command(CLI::App& app) {
   auto args = std::make_shared<sn_args>();
   auto* cmd = app.add_subcommand("sn", "Run a Swarm Network node (HPE's run-sn)");
   cmd->add_option("--host-ip", args->host_ip, "IP address this SN listens on and announces")
-    ->required();
+    ->required()
+    ->check(ip_address());
   cmd->add_flag("--sentinel", args->sentinel, "This SN starts the overlay");
   cmd->add_option("--sentinel-ip", args->sentinel_ip, "Sentinel SN to join through");
   cmd->add_option("--sentinel-api-port", args->sentinel_api_port,

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "identity_flags.hpp"
+#include "ip_flag.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
@@ -157,7 +158,8 @@ void add_swop_command(CLI::App& app) {
   cmd->add_option("--sn-p2p-port", args->sn_p2p_port, "The SN's peer-to-peer port (30303)");
   add_identity_flags(*cmd, args->identity);
   cmd->add_option("--host-ip", args->host_ip,
-                  "Address this SWOP listens on (default: the first node's slhostip)");
+                  "Address this SWOP listens on (default: the first node's slhostip)")
+    ->check(ip_address());
   cmd->add_option("--data-dir", args->data_dir,
                   "Where the SWOP keeps its identity, state, builds and runs (default "
                   "swop-data)");
