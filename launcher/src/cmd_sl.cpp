@@ -17,6 +17,7 @@
 #include "swarm/mlsl/frame.hpp"
 #include "swarm/sl/ml_link.hpp"
 #include "swarm/sl/sl_delegate.hpp"
+#include "swarm/sn/departure.hpp"
 #include "swarm/transport/tls_node.hpp"
 #include "swarm/wire/limits.hpp"
 
@@ -196,9 +197,7 @@ void run_sl(const sl_args& args) {
     sl::ml_link link{std::move(*listener), args.ml_connect_timeout_s * 1000, **node, delegate};
     code = supervise(sigs, **node, delegate, ml);
   }
-  (*node)->post([delegate](transport::node_context& ctx) { delegate->overlay().leave(ctx); });
-  // Give the departure a few gossip rounds before the node goes away.
-  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  sn::leave_and_wait(**node, {delegate, &delegate->overlay()}, std::chrono::milliseconds{500});
   (*node)->post([](transport::node_context& ctx) { ctx.request_stop(); });
   (void) (*node)->wait();
   if (code != 0)

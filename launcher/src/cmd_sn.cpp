@@ -12,6 +12,7 @@
 
 #include "identity_flags.hpp"
 #include "ip_flag.hpp"
+#include "swarm/sn/departure.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
@@ -117,9 +118,10 @@ void run_sn(const sn_args& args) {
   server.stop();
   if (signalled) {
     log->info("stop requested: leaving the overlay");
-    (*node)->post([delegate](transport::node_context& ctx) { delegate->leave(ctx); });
-    // Give the departure a few gossip rounds before the node goes away.
-    std::this_thread::sleep_for(std::chrono::milliseconds{1500});
+    // The members told of the leave spread it (and the state pushed before
+    // it); a cap in case they died meanwhile.
+    if (!sn::leave_and_wait(**node, delegate, std::chrono::milliseconds{1500}))
+      log->info("no member confirmed the departure within 1.5 s; stopping anyway");
     (*node)->post([](transport::node_context& ctx) { ctx.request_stop(); });
   }
   auto st = (*node)->wait();

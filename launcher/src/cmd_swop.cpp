@@ -9,6 +9,7 @@
 
 #include "identity_flags.hpp"
 #include "ip_flag.hpp"
+#include "swarm/sn/departure.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
@@ -132,9 +133,8 @@ void run_swop(const swop_args& args) {
     log->info("stop requested: stopping the running task");
   (*node)->post([delegate](transport::node_context& ctx) { delegate->begin_shutdown(ctx); });
   delegate->join_executor();
-  (*node)->post([delegate](transport::node_context& ctx) { delegate->overlay().leave(ctx); });
-  // Give the last entry and the departure a few gossip rounds.
-  std::this_thread::sleep_for(std::chrono::milliseconds{500});
+  // The last entry went out before the leave, on the same connections.
+  sn::leave_and_wait(**node, {delegate, &delegate->overlay()}, std::chrono::milliseconds{500});
   (*node)->post([](transport::node_context& ctx) { ctx.request_stop(); });
   auto st = (*node)->wait();
   if (!signalled)

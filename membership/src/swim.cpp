@@ -138,6 +138,12 @@ void swim::leave() {
   for (auto slot : targets) {
     const auto& m = table_.at(slot);
     send({m.name, m.address}, membership::leave{incarnation_});
+    // Bare: the leave already carried the updates, and the gossip that
+    // follows keeps its share of their transmissions.
+    message confirm;
+    confirm.body = ping{next_seq_no(), m.name};
+    leave_pings_.push_back(std::get<ping>(confirm.body).seq_no);
+    ready_.messages.push_back(outbound{{m.name, m.address}, std::move(confirm)});
   }
 }
 

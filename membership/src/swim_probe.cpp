@@ -145,6 +145,12 @@ void swim::on_ping_req(const peer& from, const ping_req& x) {
 }
 
 void swim::on_ack(const ack& x) {
+  if (std::find(leave_pings_.begin(), leave_pings_.end(), x.seq_no) != leave_pings_.end()) {
+    // One member that took the leave spreads it; the others may be
+    // leaving too, and need not answer.
+    leave_pings_.clear();
+    return;
+  }
   if (probe_.active && x.seq_no == probe_.seq_no) {
     if (!probe_.acked) {
       probe_.acked = true;

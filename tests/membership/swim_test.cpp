@@ -109,6 +109,43 @@ BOOST_AUTO_TEST_CASE(a_member_that_leaves_tells_others_and_stops_probing) {
   BOOST_TEST(m.incarnation() == 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_leaving_member_knows_when_a_member_it_told_has_acknowledged) {
+  auto m = make_machine("a", five);
+  m.tick(10);
+  BOOST_TEST(!m.departure_confirmed());
+  m.leave();
+  auto out = m.take_ready().messages;
+  auto leaves = of_type<leave>(out);
+  auto pings = of_type<ping>(out);
+  BOOST_TEST_REQUIRE(pings.size() == 3u);
+  BOOST_TEST_REQUIRE(pings.size() == leaves.size());
+  // Each ping goes to a member told of the leave, after the leave.
+  for (size_t i = 0; i < pings.size(); ++i) {
+    BOOST_TEST(pings[i].first.name == leaves[i].first.name);
+    BOOST_TEST(pings[i].second.target == leaves[i].first.name);
+    auto at = [&](const auto& x) {
+      return std::find_if(out.begin(), out.end(), [&](const outbound& o) {
+               return o.to.name == x.first.name && std::holds_alternative<decltype(x.second)>(o.msg.body);
+             })
+             - out.begin();
+    };
+    BOOST_TEST(at(leaves[i]) < at(pings[i]));
+  }
+  // An ack of something else confirms nothing; the second member's does.
+  m.step(p("b"), msg(ack{pings[0].second.seq_no + 1000}));
+  BOOST_TEST(!m.departure_confirmed());
+  m.step(pings[1].first, msg(ack{pings[1].second.seq_no}));
+  BOOST_TEST(m.departure_confirmed());
+}
+
+BOOST_AUTO_TEST_CASE(a_member_alone_confirms_its_departure_at_once) {
+  auto m = make_machine("a", {});
+  m.tick(10);
+  m.leave();
+  BOOST_TEST(of_type<ping>(m.take_ready().messages).empty());
+  BOOST_TEST(m.departure_confirmed());
+}
+
 BOOST_AUTO_TEST_CASE(a_leave_message_marks_the_sender_as_left_not_dead) {
   auto m = make_machine("a", five);
   m.step(p("b"), msg(leave{0}));

@@ -10,6 +10,7 @@
 #include "swarm/membership/state_file.hpp"
 #include "swarm/sl/ml_link.hpp"
 #include "swarm/sl/sl_delegate.hpp"
+#include "swarm/sn/departure.hpp"
 #include "swarm/transport/tls_node.hpp"
 #include "swarm/wire/limits.hpp"
 
@@ -160,8 +161,7 @@ embedded_sl::~embedded_sl() {
     std::this_thread::sleep_for(std::chrono::milliseconds{200});
   }
   impl_->link.reset();
-  node.post([delegate](transport::node_context& ctx) { delegate->overlay().leave(ctx); });
-  std::this_thread::sleep_for(std::chrono::milliseconds{300});
+  sn::leave_and_wait(node, {delegate, &delegate->overlay()}, std::chrono::milliseconds{300});
   node.post([](transport::node_context& ctx) { ctx.request_stop(); });
   (void) node.wait();
 }

@@ -160,6 +160,13 @@ void sn_delegate::leave(transport::node_context& ctx) {
   flush_swim(ctx);
 }
 
+void sn_delegate::leave(transport::node_context& ctx, std::function<void()> on_departed) {
+  on_departed_ = std::move(on_departed);
+  leave(ctx);
+  if (!swim_ || swim_->departure_confirmed())
+    std::exchange(on_departed_, {})();
+}
+
 void sn_delegate::on_stop(transport::node_context& ctx) {
   provider_->close();
   if (!swim_)

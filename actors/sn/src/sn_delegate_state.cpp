@@ -71,6 +71,8 @@ void sn_delegate::flush_swim(transport::node_context& ctx) {
   }
   for (const auto& ev : batch.events)
     on_swim_event(ev);
+  if (on_departed_ && swim_->departure_confirmed())
+    std::exchange(on_departed_, {})();
 }
 
 void sn_delegate::on_swim_event(const membership_event& ev) {

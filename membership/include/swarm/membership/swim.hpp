@@ -91,9 +91,19 @@ public:
   /// Advances the clock to `now_ms` (never backwards) and fires due timers.
   void tick(int64_t now_ms);
 
-  /// Leaves gracefully: stops probing and disseminates the departure. The
-  /// driver keeps ticking until `pending_updates()` is 0 or a deadline.
+  /// Leaves gracefully: stops probing and disseminates the departure. It
+  /// tells a few live members directly, each followed by a ping: on the
+  /// ordered connections of the transport, an ack (`departure_confirmed`)
+  /// shows the leave arrived.
   void leave();
+
+  /// Returns whether `leave` was called and a member it told directly
+  /// acknowledged (at once if it told nobody): that member spreads the
+  /// departure, so the node may stop now. A driver that never sees this
+  /// (the members died or left meanwhile) stops after a deadline of its own.
+  bool departure_confirmed() const noexcept {
+    return leaving_ && leave_pings_.empty();
+  }
 
   /// Replaces the local metadata and disseminates it (raises incarnation).
   void update_meta(std::string meta);
@@ -269,6 +279,9 @@ private:
   probe probe_;
   std::vector<int64_t> rtt_samples_ms_;
   std::map<uint32_t, relay> relays_;
+  // Sequence numbers of the pings sent after our leave; cleared by the
+  // first ack.
+  std::vector<uint32_t> leave_pings_;
   uint32_t seq_no_ = 0;
   std::vector<std::string> seeds_;
   size_t seed_cursor_ = 0;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,6 +87,12 @@ public:
   /// `tls_node::post`); the node keeps running so the departure spreads.
   void leave(transport::node_context& ctx);
 
+  /// Leaves as `leave` does, and calls `on_departed` once on the node
+  /// thread when the members told of it acknowledged
+  /// (`swim::departure_confirmed`): at once if they already had, or if
+  /// there is nobody to tell.
+  void leave(transport::node_context& ctx, std::function<void()> on_departed);
+
   /// Returns whether a seed answered (always true for the sentinel).
   bool joined() const noexcept;
 
@@ -150,6 +157,8 @@ private:
   int64_t last_dial_log_ms_ = -1'000'000;
   membership::swim_stats seen_stats_;
   bool join_logged_ = false;
+  // Called once the departure is confirmed (see leave).
+  std::function<void()> on_departed_;
 };
 
 } // namespace swarm::sn
