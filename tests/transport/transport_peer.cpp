@@ -1,6 +1,7 @@
 // A node in a child process for the transport's multi-process tests: starts
 // a tls_node, dials --dial, pings it, answers its pings, and stops
-// gracefully (sending a SWIM leave) once it got its ack and was pinged.
+// gracefully (sending a SWIM leave) once it got its ack and was pinged
+// (with --stay it goes on answering pings until it is killed).
 // Exit codes: 0 done, 1 timed out, 2 the node did not start.
 
 #include <chrono>
@@ -28,8 +29,8 @@ wire::Envelope swim_envelope() {
 
 class peer_delegate : public node_delegate {
 public:
-  peer_delegate(std::string dial, uint32_t seq, bool freeze)
-    : dial_(std::move(dial)), seq_(seq), freeze_(freeze) {
+  peer_delegate(std::string dial, uint32_t seq, bool freeze, bool stay)
+    : dial_(std::move(dial)), seq_(seq), freeze_(freeze), stay_(stay) {
     // nop
   }
 
@@ -60,7 +61,8 @@ public:
       // host gone silent) until the parent kills us.
       if (freeze_)
         std::raise(SIGSTOP);
-      ctx.request_stop();
+      if (!stay_)
+        ctx.request_stop();
     }
   }
 
@@ -86,6 +88,7 @@ private:
   std::string dial_;
   uint32_t seq_;
   bool freeze_;
+  bool stay_;
   std::string peer_;
   bool acked_ = false;
   bool pinged_ = false;
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
   uint32_t seq = 7;
   int timeout_ms = 20000;
   bool freeze = false;
+  bool stay = false;
   app.add_option("--key", key)->required();
   app.add_option("--cert", cert)->required();
   app.add_option("--capath", capath);
@@ -111,6 +115,7 @@ int main(int argc, char** argv) {
   app.add_option("--seq", seq);
   app.add_option("--timeout-ms", timeout_ms);
   app.add_flag("--freeze", freeze, "stop the process (SIGSTOP) once the exchange is done");
+  app.add_flag("--stay", stay, "keep answering pings after the exchange, until killed");
   CLI11_PARSE(app, argc, argv);
   cfg.identity.key = key;
   cfg.identity.cert = cert;
@@ -118,7 +123,7 @@ int main(int argc, char** argv) {
   cfg.identity.cacert = cacert;
   cfg.tick_interval_ms = 50;
   cfg.worker_threads = 2;
-  auto delegate = std::make_shared<peer_delegate>(dial, seq, freeze);
+  auto delegate = std::make_shared<peer_delegate>(dial, seq, freeze, stay);
   auto node = tls_node::start(cfg, delegate);
   if (!node) {
     std::fprintf(stderr, "transport_peer: cannot start: %s\n", node.error().message.c_str());

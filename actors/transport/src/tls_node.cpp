@@ -16,6 +16,7 @@
 #include "swarm/common/log.hpp"
 #include "swarm/transport/address.hpp"
 #include "swarm/wire/codec.hpp"
+#include "ssl_error_queue.hpp"
 #include "system_config.hpp"
 #include "tcp_nodelay.hpp"
 
@@ -47,6 +48,10 @@ struct tls_node::impl {
 };
 
 status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> delegate) {
+  if (!detail::ssl_error_queue_guarded())
+    log->warn("{}: TLS I/O calls are not wrapped (the executable does not export them):"
+                  " when a peer dies, CAF may drop other connections too",
+                  self.name);
   sys_cfg = detail::make_system_config(cfg);
   try {
     sys = std::make_unique<caf::actor_system>(*sys_cfg);
