@@ -1,12 +1,13 @@
 #define BOOST_TEST_MODULE transport.peer_loss
 #include <boost/test/unit_test.hpp>
 
-// A peer process killed with SIGKILL must cost this node that peer only.
-// Two children (transport_peer --stay) dial SN-1; one is killed; SN-1 then
-// runs two ping round trips with the survivor over the connection it had.
-// Regression: OpenSSL 3 reports the dead peer's EOF on the thread's error
-// queue, CAF 0.17 never pops it, and the next healthy connection its
-// multiplexer thread served failed on that stale error and was closed.
+// A connection that fails must cost the node that connection only: a peer
+// process killed with SIGKILL, or a client whose certificate is refused.
+// Afterwards SN-1 runs two ping round trips with a peer that was already
+// connected, over the connection it had. Regression: OpenSSL 3 reports
+// such failures on the thread's error queue, CAF 0.17 does not always pop
+// them, and the next healthy connection its multiplexer thread served
+// failed on the stale error and was closed.
 
 #include "../sl/swarm_process.hpp"
 #include "fixture.hpp"
@@ -19,22 +20,17 @@ namespace {
 std::vector<std::string> stay_args(const swarm::identity::cert_tree& tree, const std::string& comp,
                                    const std::string& host, const std::string& dial, uint32_t seq) {
   auto bin = swarm::test::bin_dir().parent_path() / "tests" / "transport_peer";
-  return {bin.string(),
-          "--key",
-          tree.key(comp).string(),
-          "--cert",
-          tree.cert(comp).string(),
-          "--capath",
-          tree.capath.string(),
-          "--host",
-          host,
-          "--dial",
-          dial,
-          "--port",
-          "0",
-          "--seq",
-          std::to_string(seq),
-          "--stay"};
+  std::vector<std::string> args{bin.string(),
+                                "--key",
+                                tree.key(comp).string(),
+                                "--cert",
+                                tree.cert(comp).string(),
+                                "--capath",
+                                tree.capath.string()};
+  for (const auto& x : {"--host", host.c_str(), "--dial", dial.c_str(), "--port", "0"})
+    args.emplace_back(x);
+  args.insert(args.end(), {"--seq", std::to_string(seq), "--stay"});
+  return args;
 }
 
 bool acked(const recorder& r, const std::string& from, uint32_t seq_no) {
@@ -43,49 +39,84 @@ bool acked(const recorder& r, const std::string& from, uint32_t seq_no) {
   }) == 1;
 }
 
+/// SN-1 in this process, answering pings and pinging peers once verified.
+struct listener {
+  std::shared_ptr<recorder> rec = std::make_shared<recorder>();
+  std::shared_ptr<capture_sink> log;
+  std::unique_ptr<tls_node> node;
+
+  explicit listener(const pki& certs) {
+    rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
+      if (m.env.swim().has_ping())
+        ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
+    };
+    rec->on_verified_hook = [](node_context& ctx, const peer_info& peer) {
+      ctx.send_to_name(peer.name, ping(8, peer.name));
+    };
+    auto [logger, sink] = make_logger("SN-1");
+    log = sink;
+    auto started = tls_node::start(config(pki::files(certs.host1), "127.0.1.1", logger), rec);
+    BOOST_REQUIRE_MESSAGE(started, why(started));
+    node = std::move(started).value();
+  }
+
+  /// Two ping round trips with SN-2; then SN-2 must never have gone down
+  /// nor verified again (a reconnection).
+  void check_sn2_kept_its_connection(const std::vector<std::string>& expected_downs) {
+    for (uint32_t seq : {20u, 21u}) {
+      BOOST_REQUIRE(
+        node->post([seq](node_context& ctx) { ctx.send_to_name("SN-2", ping(seq, "SN-2")); }));
+      BOOST_REQUIRE_MESSAGE(
+        rec->wait_for([seq](const recorder& r) { return acked(r, "SN-2", seq); }),
+        "no ack " << seq << " from SN-2");
+    }
+    rec->with([&](recorder& r) {
+      BOOST_TEST(r.downs == expected_downs);
+      auto verified = std::count_if(r.verified.begin(), r.verified.end(),
+                                    [](const peer_info& p) { return p.name == "SN-2"; });
+      BOOST_TEST(verified == 1, "SN-2 was verified " << verified << " times (reconnected)");
+      return 0;
+    });
+    BOOST_TEST(!log->contains({"lost peer SN-2"}));
+  }
+};
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_killed_peer_costs_the_node_that_peer_only) {
   pki certs;
-  auto rec = std::make_shared<recorder>();
-  rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
-    if (m.env.swim().has_ping())
-      ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
-  };
-  rec->on_verified_hook = [](node_context& ctx, const peer_info& peer) {
-    ctx.send_to_name(peer.name, ping(8, peer.name));
-  };
-  auto [logger, log] = make_logger("SN-1");
-  auto node = tls_node::start(config(pki::files(certs.host1), "127.0.1.1", logger), rec);
-  BOOST_REQUIRE_MESSAGE(node, why(node));
+  listener sn1{certs};
+  auto address = sn1.node->address();
   swarm::test::temp_dir logs;
-  sl_test::process_group survivor{stay_args(certs.host2, "sn", "127.0.2.1", (*node)->address(), 7),
-                                  {},
-                                  logs.path() / "survivor.log"};
-  sl_test::process_group victim{stay_args(certs.host2, "sl", "127.0.3.1", (*node)->address(), 7),
-                                {},
-                                logs.path() / "victim.log"};
+  sl_test::process_group survivor{
+    stay_args(certs.host2, "sn", "127.0.2.1", address, 7), {}, logs.path() / "survivor.log"};
+  sl_test::process_group victim{
+    stay_args(certs.host2, "sl", "127.0.3.1", address, 7), {}, logs.path() / "victim.log"};
   // Both verified, and both exchanges done (each pinged us, we pinged them).
-  BOOST_REQUIRE(rec->wait_for([](const recorder& r) {
+  BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) {
     return r.has_verified("SN-2") && r.has_verified("SL-2") && acked(r, "SN-2", 8)
            && acked(r, "SL-2", 8);
   }));
   BOOST_REQUIRE(victim.kill_all());
-  BOOST_REQUIRE(rec->wait_for([](const recorder& r) { return !r.downs.empty(); }));
-  // Each round trip makes SN-1's multiplexer read from the survivor's
-  // connection until it would block: where a stale error would strike.
-  for (uint32_t seq : {20u, 21u}) {
-    BOOST_REQUIRE(
-      (*node)->post([seq](node_context& ctx) { ctx.send_to_name("SN-2", ping(seq, "SN-2")); }));
-    BOOST_REQUIRE_MESSAGE(rec->wait_for([seq](const recorder& r) { return acked(r, "SN-2", seq); }),
-                          "no ack " << seq << " from the survivor");
-  }
-  rec->with([](recorder& r) {
-    BOOST_TEST(r.downs == std::vector<std::string>{"SL-2"});
-    auto verified = std::count_if(r.verified.begin(), r.verified.end(),
-                                  [](const peer_info& p) { return p.name == "SN-2"; });
-    BOOST_TEST(verified == 1, "the survivor was verified " << verified << " times (reconnected)");
-    return 0;
-  });
-  BOOST_TEST(!log->contains({"lost peer SN-2"}));
+  BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) { return !r.downs.empty(); }));
+  sn1.check_sn2_kept_its_connection({"SL-2"});
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_client_leaves_the_verified_peers_connected) {
+  pki certs;
+  listener sn1{certs};
+  auto address = sn1.node->address();
+  swarm::test::temp_dir logs;
+  sl_test::process_group sn2{
+    stay_args(certs.host2, "sn", "127.0.2.1", address, 7), {}, logs.path() / "sn2.log"};
+  BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) { return acked(r, "SN-2", 8); }));
+  // Host 3's CA is not trusted here: its TLS handshake fails at SN-1.
+  auto rogue_rec = std::make_shared<recorder>();
+  auto [rogue_logger, rogue_log] = make_logger("SN-3");
+  auto rogue =
+    tls_node::start(config(pki::files(certs.host3), "127.0.3.1", rogue_logger), rogue_rec);
+  BOOST_REQUIRE_MESSAGE(rogue, why(rogue));
+  (*rogue)->post([to = address](node_context& ctx) { ctx.send_to_address(to, ping(1, "SN-1")); });
+  BOOST_REQUIRE(rogue_rec->wait_for([](const recorder& r) { return !r.dial_failures.empty(); }));
+  sn1.check_sn2_kept_its_connection({});
 }
