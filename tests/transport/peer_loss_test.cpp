@@ -44,6 +44,7 @@ struct listener {
   std::shared_ptr<recorder> rec = std::make_shared<recorder>();
   std::shared_ptr<capture_sink> log;
   std::unique_ptr<tls_node> node;
+  swarm::test::temp_dir logs;
 
   explicit listener(const pki& certs) {
     rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
@@ -58,6 +59,15 @@ struct listener {
     auto started = tls_node::start(config(pki::files(certs.host1), "127.0.1.1", logger), rec);
     BOOST_REQUIRE_MESSAGE(started, why(started));
     node = std::move(started).value();
+  }
+
+  /// Starts a child with host 2's `comp` identity on `host` that dials this
+  /// node, completes the exchange and stays.
+  std::unique_ptr<sl_test::process_group> start_peer(const pki& certs, const std::string& comp,
+                                                     const std::string& host) {
+    return std::make_unique<sl_test::process_group>(
+      stay_args(certs.host2, comp, host, node->address(), 7), std::map<std::string, std::string>{},
+      logs.path() / (comp + ".log"));
   }
 
   /// Two ping round trips with SN-2; then SN-2 must never have gone down
@@ -86,18 +96,14 @@ struct listener {
 BOOST_AUTO_TEST_CASE(a_killed_peer_costs_the_node_that_peer_only) {
   pki certs;
   listener sn1{certs};
-  auto address = sn1.node->address();
-  swarm::test::temp_dir logs;
-  sl_test::process_group survivor{
-    stay_args(certs.host2, "sn", "127.0.2.1", address, 7), {}, logs.path() / "survivor.log"};
-  sl_test::process_group victim{
-    stay_args(certs.host2, "sl", "127.0.3.1", address, 7), {}, logs.path() / "victim.log"};
+  auto survivor = sn1.start_peer(certs, "sn", "127.0.2.1");
+  auto victim = sn1.start_peer(certs, "sl", "127.0.3.1");
   // Both verified, and both exchanges done (each pinged us, we pinged them).
   BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) {
     return r.has_verified("SN-2") && r.has_verified("SL-2") && acked(r, "SN-2", 8)
            && acked(r, "SL-2", 8);
   }));
-  BOOST_REQUIRE(victim.kill_all());
+  BOOST_REQUIRE(victim->kill_all());
   BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) { return !r.downs.empty(); }));
   sn1.check_sn2_kept_its_connection({"SL-2"});
 }
@@ -106,9 +112,7 @@ BOOST_AUTO_TEST_CASE(a_refused_client_leaves_the_verified_peers_connected) {
   pki certs;
   listener sn1{certs};
   auto address = sn1.node->address();
-  swarm::test::temp_dir logs;
-  sl_test::process_group sn2{
-    stay_args(certs.host2, "sn", "127.0.2.1", address, 7), {}, logs.path() / "sn2.log"};
+  auto sn2 = sn1.start_peer(certs, "sn", "127.0.2.1");
   BOOST_REQUIRE(sn1.rec->wait_for([](const recorder& r) { return acked(r, "SN-2", 8); }));
   // Host 3's CA is not trusted here: its TLS handshake fails at SN-1.
   auto rogue_rec = std::make_shared<recorder>();
