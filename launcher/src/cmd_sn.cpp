@@ -12,7 +12,6 @@
 
 #include "identity_flags.hpp"
 #include "ip_flag.hpp"
-#include "swarm/sn/departure.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/api/router.hpp"
@@ -20,6 +19,7 @@
 #include "swarm/api/sn_routes.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/membership/state_file.hpp"
+#include "swarm/sn/departure.hpp"
 #include "swarm/sn/sn_delegate.hpp"
 #include "swarm/transport/tls_node.hpp"
 

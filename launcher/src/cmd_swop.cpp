@@ -9,13 +9,13 @@
 
 #include "identity_flags.hpp"
 #include "ip_flag.hpp"
-#include "swarm/sn/departure.hpp"
 #include "run_registry.hpp"
 #include "stop_signals.hpp"
 #include "swarm/common/log.hpp"
 #include "swarm/config/defaults.hpp"
 #include "swarm/config/profile.hpp"
 #include "swarm/membership/state_file.hpp"
+#include "swarm/sn/departure.hpp"
 #include "swarm/swop/swop_delegate.hpp"
 #include "swarm/transport/tls_node.hpp"
 
