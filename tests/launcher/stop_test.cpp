@@ -97,6 +97,9 @@ BOOST_AUTO_TEST_CASE(swarm_stop_stops_a_running_sn_gracefully_and_its_entry_disa
   auto result = swarm_stop(run_dir, {"--sn", "--host-ip", "127.0.61.1"});
   BOOST_TEST(result.exit_code == 0, result.output);
   BOOST_TEST(sn.wait_exit(60s) == 0, "the SN did not exit cleanly:\n" + sn.output());
+  // Alone in its overlay, it had nobody to tell of its leave: a clean stop.
+  BOOST_TEST(sn.output().find(" : ERROR : ") == std::string::npos, sn.output());
+  BOOST_TEST(sn.output().find("no member confirmed") == std::string::npos, sn.output());
   BOOST_TEST(list_runs(run_dir).empty());
 }
 

@@ -163,7 +163,8 @@ void sn_delegate::leave(transport::node_context& ctx) {
 void sn_delegate::leave(transport::node_context& ctx, std::function<void()> on_departed) {
   on_departed_ = std::move(on_departed);
   leave(ctx);
-  if (!swim_ || swim_->departure_confirmed())
+  // flush_swim may have called it already (nobody to tell).
+  if (on_departed_ && (!swim_ || swim_->departure_confirmed()))
     std::exchange(on_departed_, {})();
 }
 
