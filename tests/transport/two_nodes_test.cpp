@@ -3,7 +3,8 @@
 
 // Two nodes in one process (two actor systems, real TLS over loopback, each
 // on its own loopback address): the handshake, envelopes both ways, a
-// graceful stop, reconnection, and simultaneous dials.
+// graceful stop, reconnection, simultaneous dials, and one identity used by
+// two nodes at once.
 
 #include "fixture.hpp"
 
@@ -140,6 +141,26 @@ BOOST_AUTO_TEST_CASE(a_graceful_stop_delivers_the_last_message_and_the_peer_can_
   BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) {
     return r.count_swim("SN-2", [](const auto& x) { return is_ack(x, 10); }) == 1;
   }));
+}
+
+BOOST_AUTO_TEST_CASE(two_nodes_with_one_identity_are_reported_and_only_the_newer_is_heard) {
+  // An operator's mistake: host 2's SN certificate and key on two machines.
+  pki certs;
+  running_node a{pki::files(certs.host1), "127.0.1.1", "SN-1", answer_pings};
+  running_node first{pki::files(certs.host2), "127.0.2.1", "SN-2", answer_pings};
+  running_node second{pki::files(certs.host2), "127.0.4.1", "SN-2", answer_pings};
+  auto a_address = a.node->address();
+  first.post([a_address](node_context& ctx) { ctx.send_to_address(a_address, ping(1, "SN-1")); });
+  BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return r.verified.size() == 1; }));
+  second.post([a_address](node_context& ctx) { ctx.send_to_address(a_address, ping(2, "SN-1")); });
+  BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return r.verified.size() == 2; }));
+  // The first still talks on its connection, now superseded.
+  first.post([](node_context& ctx) { ctx.send_to_name("SN-1", ping(3, "SN-1")); });
+  BOOST_REQUIRE(a.log->wait_for(
+    {"two nodes prove the name SN-2", first.node->address(), second.node->address()}));
+  BOOST_TEST(a.rec->with([](recorder& r) {
+    return r.count_swim("SN-2", [](const auto& x) { return is_ping(x, 3); });
+  }) == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(nodes_that_reach_for_each_other_at_once_connect_once) {

@@ -64,6 +64,8 @@ struct peer_entry {
   bool refused = false;
   /// A newer connection proved the same name: this one is ignored.
   bool superseded = false;
+  /// Whether its use after being superseded was reported.
+  bool reported_twin = false;
   /// Distinguishes handshake deadlines of earlier entries at the same key.
   uint64_t epoch = 0;
   /// Messages rejected so far (log lines are throttled per peer).
@@ -156,6 +158,9 @@ private:
   void on_envelope(peer_entry& peer, const wire::Envelope& env);
   void apply(peer_entry& peer, handshake_result result);
   void bind_peer(peer_entry& peer);
+  /// Warns once if `old`, superseded by a newer connection of the same name,
+  /// still sends from another listen address: two nodes share an identity.
+  void report_twin(peer_entry& old);
   void refuse(peer_entry& peer, const swarm::error& why, bool send_refusal);
   void on_refusal(peer_entry& peer, const wire::Refusal& x);
   void on_handshake_timeout(const caf::actor_addr& key, uint64_t epoch);

@@ -37,6 +37,8 @@ void node_actor::on_wire(std::string& bytes) {
   if (!sender || sender->node() == node() || stopping_)
     return;
   auto& peer = peer_for(caf::actor_cast<caf::actor>(sender));
+  if (peer.superseded)
+    report_twin(peer);
   if (peer.refused || peer.superseded)
     return;
   // Size before anything else (decode_envelope checks it too, but here the
@@ -144,6 +146,29 @@ void node_actor::bind_peer(peer_entry& peer) {
   for (auto& bytes : std::exchange(peer.queue, {}))
     send_bytes(peer, std::move(bytes));
   guarded("on_peer_verified", [&] { setup_.delegate->on_peer_verified(ctx_, info); });
+}
+
+void node_actor::report_twin(peer_entry& old) {
+  // A restarted peer's old connection falls silent, and simultaneous dials
+  // share one listen address; a superseded connection that still talks
+  // from another address is a second node with the same identity.
+  if (old.reported_twin)
+    return;
+  const auto& name = old.hs->peer().name;
+  auto holder = names_.find(name);
+  if (holder == names_.end())
+    return;
+  auto now = peers_.find(holder->second);
+  if (now == peers_.end())
+    return;
+  const auto& old_address = old.hs->peer_listen_address();
+  const auto& new_address = now->second.hs->peer_listen_address();
+  if (old_address.empty() || new_address.empty() || old_address == new_address)
+    return;
+  old.reported_twin = true;
+  setup_.log->warn("{}: two nodes prove the name {}: one listening on {}, one on {} (the same"
+                   " certificate and key used twice?); only the newer connection is heard",
+                   node_name(), name, old_address, new_address);
 }
 
 void node_actor::refuse(peer_entry& peer, const swarm::error& why, bool send_refusal) {
