@@ -248,8 +248,15 @@ BOOST_AUTO_TEST_CASE(a_dial_to_nobody_fails_and_is_reported) {
   BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return !r.dial_failures.empty(); }));
   BOOST_TEST(a.rec->with([](recorder& r) { return r.dial_failures[0].first; })
              == "127.0.9.1:9");
-  BOOST_TEST(a.log->contains({"dial 127.0.9.1:9 failed", "dropped 1 queued envelope"}));
+  BOOST_TEST(a.log->contains({"WARNING", "dial 127.0.9.1:9 failed", "dropped 1 queued envelope"}));
+  // Redials of a dead address (every send until SWIM buries the peer) are
+  // counted, and only the first failure is a warning.
+  a.post([](node_context& ctx) { ctx.send_to_address("127.0.9.1:9", ping(2, "SN-9")); });
+  BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return r.dial_failures.size() == 2; }));
+  BOOST_TEST(a.log->contains({"DEBUG", "dial 127.0.9.1:9 failed", "(2 failures in a row)"}));
+  BOOST_TEST(!a.log->contains({"WARNING", "dial 127.0.9.1:9 failed", "(2 failures in a row)"}));
   // And an address that does not parse fails the same way.
   a.post([](node_context& ctx) { ctx.dial("no-port"); });
-  BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return r.dial_failures.size() == 2; }));
+  BOOST_REQUIRE(a.rec->wait_for([](const recorder& r) { return r.dial_failures.size() == 3; }));
+  BOOST_TEST(a.log->contains({"WARNING", "dial no-port failed"}));
 }

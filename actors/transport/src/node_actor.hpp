@@ -199,6 +199,10 @@ private:
   std::map<std::string, pending_dial, std::less<>> dials_;
   /// Retries after a connection died during the handshake, by address.
   std::map<std::string, int, std::less<>> redials_;
+  /// Dials that failed in a row, per address: a dead peer is redialed on
+  /// every send until SWIM buries it, and only the first failure (then every
+  /// tenfold) deserves a warning.
+  std::map<std::string, uint64_t, std::less<>> failed_dials_;
   /// Spreads retries so two nodes that collided do not collide again.
   std::minstd_rand rng_{std::random_device{}()};
   /// Flushes outstanding during a graceful stop: peer -> token.

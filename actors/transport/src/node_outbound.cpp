@@ -32,6 +32,14 @@ std::string hint_for(const caf::error& err) {
 // heartbeat); the acceptor's tick can do the same, which the dialer sees as
 // a disconnect during the handshake. Both are worth another try; a real TLS
 // refusal then fails again and is reported after the retries.
+// 1, 10, 100, ...: the failures in a row that are worth a warning.
+bool is_power_of_ten(uint64_t x) {
+  for (uint64_t p = 1; p <= x; p *= 10)
+    if (p == x)
+      return true;
+  return false;
+}
+
 bool is_transient(const caf::error& err) {
   return err == caf::sec::connection_timeout || err == caf::sec::disconnect_during_handshake;
 }
@@ -199,6 +207,12 @@ void node_actor::on_connected(const std::string& address, caf::strong_actor_ptr&
                                               " this connection; waiting for it to"
                                               " reconnect"));
   setup_.log->debug("{}: connected to {} ({})", node_name(), address, describe(peer));
+  if (auto f = failed_dials_.find(address); f != failed_dials_.end()) {
+    if (f->second > 1)
+      setup_.log->info("{}: dial {} succeeded after {} failures", node_name(), address,
+                       f->second);
+    failed_dials_.erase(f);
+  }
   // CAF opened the socket without TCP_NODELAY (see tcp_nodelay.hpp). None
   // found: CAF reused a connection the peer dialed, whose socket inherited
   // it from our listener.
@@ -228,8 +242,12 @@ void node_actor::on_dial_failed(const std::string& address, const swarm::error& 
     dials_.erase(d);
   }
   redials_.erase(address);
-  setup_.log->warn("{}: dial {} failed: {}{}", node_name(), address, why.message,
-                   dropped > 0 ? "; dropped " + std::to_string(dropped) + " queued envelope(s)"
+  auto failures = ++failed_dials_[address];
+  auto level = is_power_of_ten(failures) ? spdlog::level::warn : spdlog::level::debug;
+  setup_.log->log(level, "{}: dial {} failed: {}{}{}", node_name(), address, why.message,
+                  dropped > 0 ? "; dropped " + std::to_string(dropped) + " queued envelope(s)"
+                              : std::string{},
+                  failures > 1 ? " (" + std::to_string(failures) + " failures in a row)"
                                : std::string{});
   guarded("on_dial_failed", [&] { setup_.delegate->on_dial_failed(ctx_, address, why); });
 }
