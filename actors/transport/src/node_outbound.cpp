@@ -26,12 +26,6 @@ std::string hint_for(const caf::error& err) {
   return "";
 }
 
-// With heartbeats on, CAF 0.17 may close a connection whose BASP handshake
-// has not delivered a message by the next heartbeat tick, as if it had
-// timed out (observed: `connection_timeout` 100 ms into a dial with a 100 ms
-// heartbeat); the acceptor's tick can do the same, which the dialer sees as
-// a disconnect during the handshake. Both are worth another try; a real TLS
-// refusal then fails again and is reported after the retries.
 // 1, 10, 100, ...: the failures in a row that are worth a warning.
 bool is_power_of_ten(uint64_t x) {
   for (uint64_t p = 1; p <= x; p *= 10)
@@ -40,6 +34,12 @@ bool is_power_of_ten(uint64_t x) {
   return false;
 }
 
+// With heartbeats on, CAF 0.17 may close a connection whose BASP handshake
+// has not delivered a message by the next heartbeat tick, as if it had
+// timed out (observed: `connection_timeout` 100 ms into a dial with a 100 ms
+// heartbeat); the acceptor's tick can do the same, which the dialer sees as
+// a disconnect during the handshake. Both are worth another try; a real TLS
+// refusal then fails again and is reported after the retries.
 bool is_transient(const caf::error& err) {
   return err == caf::sec::connection_timeout || err == caf::sec::disconnect_during_handshake;
 }
