@@ -123,11 +123,13 @@ BOOST_AUTO_TEST_CASE(a_leaving_member_knows_when_a_member_it_told_has_acknowledg
   for (size_t i = 0; i < pings.size(); ++i) {
     BOOST_TEST(pings[i].first.name == leaves[i].first.name);
     BOOST_TEST(pings[i].second.target == leaves[i].first.name);
+    // Position in `out` of the first message of x's type to x's member.
     auto at = [&](const auto& x) {
-      return std::find_if(out.begin(), out.end(), [&](const outbound& o) {
-               return o.to.name == x.first.name && std::holds_alternative<decltype(x.second)>(o.msg.body);
-             })
-             - out.begin();
+      using type = decltype(x.second);
+      auto same = [&](const outbound& o) {
+        return o.to.name == x.first.name && std::holds_alternative<type>(o.msg.body);
+      };
+      return std::find_if(out.begin(), out.end(), same) - out.begin();
     };
     BOOST_TEST(at(leaves[i]) < at(pings[i]));
   }
