@@ -287,4 +287,17 @@ inline Envelope leave(uint64_t incarnation) {
   return env;
 }
 
+/// The listening side of the child-process tests: answers every ping with
+/// an ack, and pings each peer once (seq 8) when it verifies, so that a
+/// transport_peer child completes its exchange.
+inline void exchange_with_children(recorder& r) {
+  r.on_message_hook = [](node_context& ctx, const recorder::message& m) {
+    if (m.env.swim().has_ping())
+      ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
+  };
+  r.on_verified_hook = [](node_context& ctx, const peer_info& peer) {
+    ctx.send_to_name(peer.name, ping(8, peer.name));
+  };
+}
+
 } // namespace fixture

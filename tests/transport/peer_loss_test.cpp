@@ -47,13 +47,7 @@ struct listener {
   swarm::test::temp_dir logs;
 
   explicit listener(const pki& certs) {
-    rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
-      if (m.env.swim().has_ping())
-        ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
-    };
-    rec->on_verified_hook = [](node_context& ctx, const peer_info& peer) {
-      ctx.send_to_name(peer.name, ping(8, peer.name));
-    };
+    exchange_with_children(*rec);
     auto [logger, sink] = make_logger("SN-1");
     log = sink;
     auto started = tls_node::start(config(pki::files(certs.host1), "127.0.1.1", logger), rec);

@@ -29,14 +29,8 @@ std::vector<std::string> peer_args(const swarm::identity::cert_tree& tree,
 BOOST_AUTO_TEST_CASE(a_child_process_node_exchanges_envelopes_both_ways_and_leaves) {
   pki certs;
   auto rec = std::make_shared<recorder>();
-  rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
-    if (m.env.swim().has_ping())
-      ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
-  };
-  // Once the child proved itself, ping it by name: the other direction.
-  rec->on_verified_hook = [](node_context& ctx, const peer_info& peer) {
-    ctx.send_to_name(peer.name, ping(8, peer.name));
-  };
+  // Acks its pings; once the child proved itself, pings it by name.
+  exchange_with_children(*rec);
   auto [logger, log] = make_logger("SN-1");
   auto node = tls_node::start(config(pki::files(certs.host1), "127.0.1.1", logger), rec);
   BOOST_REQUIRE_MESSAGE(node, why(node));
@@ -69,13 +63,7 @@ BOOST_AUTO_TEST_CASE(a_peer_process_that_hangs_is_detected_by_heartbeats) {
   // timeout must notice, so the delegate hears the peer is down.
   pki certs;
   auto rec = std::make_shared<recorder>();
-  rec->on_message_hook = [](node_context& ctx, const recorder::message& m) {
-    if (m.env.swim().has_ping())
-      ctx.send_to_name(m.from, ack(m.env.swim().ping().seq_no()));
-  };
-  rec->on_verified_hook = [](node_context& ctx, const peer_info& peer) {
-    ctx.send_to_name(peer.name, ping(8, peer.name));
-  };
+  exchange_with_children(*rec);
   auto [logger, log] = make_logger("SN-1");
   auto cfg = config(pki::files(certs.host1), "127.0.1.1", logger);
   cfg.heartbeat_interval_ms = 200;
