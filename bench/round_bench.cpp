@@ -4,14 +4,19 @@
 // after every batch. Each ML times its sync calls (sync point to merged
 // model applied, waiting for peers included; nothing subtracted); the
 // table shows, per N, the median of the nodes' p50s, the largest p90 and
-// max, and the wall time of the whole run.
+// max, and the wall time of the whole run. Each N runs twice: with the
+// SLs' model lanes (the default) and, as the baseline, with
+// `--no-model-lane` (models through CAF's connections); the last column
+// is the lane run's p50 over the baseline's.
 //
-// Usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep] [BIN_DIR]
+// Usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep]
+//                    [--no-baseline] [BIN_DIR]
 //   BIN_DIR   where `swarm` and `swarm-toy-ml` are (default: this binary's)
 //   --quick   N = 2 only, 20 syncs (default: 2, 4 and 8 nodes, 50 syncs)
 //   --nodes   the swarm sizes to run
 //   --syncs   syncs per node (for profiling a longer steady state)
 //   --keep    keep each run's certificates and logs (the path is printed)
+//   --no-baseline  skip the runs without model lanes
 
 #include <algorithm>
 #include <cstdio>
@@ -68,7 +73,8 @@ struct scratch_dir {
 
 /// Runs one swarm of `n` nodes; prints its table row. Returns the row's
 /// aggregate (median p50 over the nodes, largest p90 and max).
-std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool keep) {
+std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool keep,
+                                    bool lane, const sync_stats* baseline) {
   scratch_dir dir{keep};
   swarm_cluster c{bin, dir.path, 25, n};
   c.start_sn();
@@ -83,6 +89,8 @@ std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool 
     // timeout is shorter than an 8-node exchange of 1.6 MB models on a
     // busy 2-core machine, and elections would churn.
     spec.sl_env.clear();
+    if (!lane)
+      spec.sl_flags.push_back("--no-model-lane");
     c.start_sl(i, spec);
   }
   std::vector<sync_stats> nodes;
@@ -107,8 +115,11 @@ std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool 
   }
   std::sort(p50s.begin(), p50s.end());
   all.p50 = p50s[p50s.size() / 2];
-  std::printf("%3d %10.2f %10.2f %10.2f %8d %10.1f\n", n, all.p50, all.p90, all.max, all.n,
-              wall);
+  std::printf("%3d %-5s %10.2f %10.2f %10.2f %8d %10.1f", n, lane ? "lane" : "caf", all.p50,
+              all.p90, all.max, all.n, wall);
+  if (baseline != nullptr && baseline->p50 > 0)
+    std::printf(" %14.2f", all.p50 / baseline->p50);
+  std::printf("\n");
   std::fflush(stdout);
   return all;
 }
@@ -118,6 +129,7 @@ std::optional<sync_stats> run_swarm(const fs::path& bin, int n, int syncs, bool 
 int main(int argc, char** argv) try {
   bool quick = false;
   bool keep = false;
+  bool baseline = true;
   int syncs = 0;
   std::vector<int> sizes{2, 4, 8};
   fs::path bin = fs::canonical("/proc/self/exe").parent_path();
@@ -128,6 +140,8 @@ int main(int argc, char** argv) try {
       sizes = {2};
     } else if (arg == "--keep") {
       keep = true;
+    } else if (arg == "--no-baseline") {
+      baseline = false;
     } else if (arg == "--nodes" && i + 1 < argc) {
       sizes.clear();
       std::stringstream list{argv[++i]};
@@ -136,7 +150,8 @@ int main(int argc, char** argv) try {
     } else if (arg == "--syncs" && i + 1 < argc) {
       syncs = std::stoi(argv[++i]);
     } else if (arg == "--help" || arg == "-h") {
-      std::cout << "usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep] [BIN_DIR]\n";
+      std::cout << "usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep] "
+                   "[--no-baseline] [BIN_DIR]\n";
       return 0;
     } else {
       bin = arg;
@@ -152,11 +167,14 @@ int main(int argc, char** argv) try {
   std::printf("round latency, MNIST-sized model (1.6 MB), sync after every batch, %d syncs "
               "per node; ms per sync as the ML sees it\n",
               syncs);
-  std::printf("%3s %10s %10s %10s %8s %10s\n", "N", "p50_ms", "p90_ms", "max_ms", "syncs",
-              "wall_s");
+  std::printf("%3s %-5s %10s %10s %10s %8s %10s %14s\n", "N", "path", "p50_ms", "p90_ms",
+              "max_ms", "syncs", "wall_s", "p50_vs_caf");
   std::optional<sync_stats> two;
   for (int n : sizes) {
-    auto row = run_swarm(bin, n, syncs, keep);
+    std::optional<sync_stats> caf;
+    if (baseline && !(caf = run_swarm(bin, n, syncs, keep, false, nullptr)))
+      return 1;
+    auto row = run_swarm(bin, n, syncs, keep, true, caf ? &*caf : nullptr);
     if (!row)
       return 1;
     if (n == 2)

@@ -31,6 +31,8 @@ struct sl_args {
   uint16_t sn_p2p_port = 30303;
   uint16_t sn_api_port = 30304;
   uint16_t sl_fs_port = 30305;
+  uint16_t sl_lane_port = 0;
+  bool no_model_lane = false;
   identity_flags identity;
   std::string data_dir = "sl-data";
   std::string ml_channel;
@@ -182,6 +184,8 @@ void run_sl(const sl_args& args) {
   cfg.bind_host = args.host_ip;
   cfg.port = args.sl_fs_port;
   cfg.max_envelope_bytes = wire::max_round_envelope_bytes;
+  cfg.model_lane = !args.no_model_lane;
+  cfg.lane_port = args.sl_lane_port;
   auto node = transport::tls_node::start(cfg, delegate);
   if (!node)
     fail(node.error().message);
@@ -217,6 +221,12 @@ void add_sl_command(CLI::App& app) {
   cmd->add_option("--sn-api-port", args->sn_api_port,
                   "The SN's API port (accepted for HPE compatibility; 30304)");
   cmd->add_option("--sl-fs-port", args->sl_fs_port, "Port of the SL file server (30305)");
+  cmd->add_option("--sl-lane-port", args->sl_lane_port,
+                  "Port of the model lane, on which peers send models over mutual TLS beside "
+                  "the file server (default 0: any free port, announced to peers)");
+  cmd->add_flag("--no-model-lane", args->no_model_lane,
+                "Send models through the file server's connections only (for a network "
+                "that admits one port per SL)");
   add_identity_flags(*cmd, args->identity);
   cmd->add_option("--data-dir", args->data_dir,
                   "Where the SL keeps its identity, state and ML channel (default sl-data)");

@@ -51,6 +51,7 @@ status check_proof(const Proof& x) {
     check_size("proof.signature", x.signature(), max_signature_bytes),
     check_size("proof.nonce", x.nonce(), max_nonce_bytes),
     check_size("proof.answered_nonce", x.answered_nonce(), max_nonce_bytes),
+    check_token("proof.lane_address", x.lane_address(), max_address_bytes, true),
     check_enum("proof.role", role, HANDSHAKE_ROLE_ACCEPTOR),
   });
 }

@@ -83,6 +83,8 @@ struct sl_spec {
   std::map<std::string, std::string> ml_env;
   /// The SL's own environment (SL_LEADER_FAILURE_BASE_TIMEOUT, ...).
   std::map<std::string, std::string> sl_env;
+  /// More `swarm sl` flags (`start_sl` only).
+  std::vector<std::string> sl_flags;
 };
 
 /// A swarm of SLs on loopback, killed and reaped on destruction.
@@ -139,6 +141,7 @@ public:
                                   "--ml-connect-timeout", "120"};
     for (const auto& [key, value] : spec.ml_env)
       argv.insert(argv.end(), {"--ml-e", key + "=" + value});
+    argv.insert(argv.end(), spec.sl_flags.begin(), spec.sl_flags.end());
     auto log = root_ / ("sl" + std::to_string(i) + ".log");
     auto& slot = sls_[i];
     slot = std::make_unique<process_group>(std::move(argv), spec.sl_env, log);

@@ -106,6 +106,14 @@ BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_histo
   }
   BOOST_TEST(digests[0].size() == 64u);
   BOOST_TEST(digests[0] == digests[1]);
+  // The models travelled on the model lanes, not through CAF, and no lane
+  // failed (a failure sends them through CAF with a WARNING).
+  for (int i : {1, 2}) {
+    auto peer = "SL-" + std::to_string(3 - i);
+    BOOST_TEST(c.log(i).find("model lane: connected to " + peer) != std::string::npos,
+               "SL-" << i << " never used its lane to " << peer);
+    BOOST_TEST(c.log(i).find("model lane to") == std::string::npos);
+  }
   check_round_history(c, digests[0]);
   check_node_parents(c);
 }

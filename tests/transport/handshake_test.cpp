@@ -34,12 +34,12 @@ struct swarm_pki {
   identity::key_and_cert sn2 = *identity::issue_cert(spec("SN-2", {"DNS:SN-2"}), ca);
   identity::key_and_cert stranger = *identity::issue_cert(spec("SN-3", {"DNS:SN-3"}), other_ca);
 
-  std::shared_ptr<const local_identity> node(const identity::key_and_cert& kc,
-                                             std::string name) const {
+  std::shared_ptr<const local_identity> node(const identity::key_and_cert& kc, std::string name,
+                                             std::string lane_address = "") const {
     return std::make_shared<const local_identity>(local_identity{
       std::move(name), "127.0.0.1:30303", kc.cert_pem,
       *identity::private_key::from_pem(kc.key_pem, std::nullopt),
-      *identity::trust_store::from_pem(ca.cert_pem)});
+      *identity::trust_store::from_pem(ca.cert_pem), {}, std::move(lane_address)});
   }
 };
 
@@ -78,6 +78,17 @@ BOOST_AUTO_TEST_CASE(two_nodes_of_one_ca_verify_each_other) {
   BOOST_TEST(b.verified());
   BOOST_TEST(b.peer_listen_address() == "127.0.0.1:30303");
   BOOST_TEST(!rb.refused.has_value());
+}
+
+BOOST_AUTO_TEST_CASE(each_side_learns_the_model_lane_address_from_the_others_proof) {
+  handshake a{node(sn1, "SN-1", "127.0.0.1:40001")};
+  handshake b{node(sn2, "SN-2")};
+  auto [ra, rb] = run(a, b);
+  BOOST_REQUIRE(ra.verified.has_value());
+  BOOST_REQUIRE(rb.verified.has_value());
+  // The acceptor announced none, the initiator its own.
+  BOOST_TEST(a.peer_lane_address() == "");
+  BOOST_TEST(b.peer_lane_address() == "127.0.0.1:40001");
 }
 
 BOOST_AUTO_TEST_CASE(simultaneous_handshakes_in_both_directions_verify) {

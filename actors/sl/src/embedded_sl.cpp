@@ -78,6 +78,12 @@ embedded_options_from_env(const std::function<std::optional<std::string>(const c
       return port.error();
     opts.fs_port = *port;
   }
+  if (auto x = getenv("SL_LANE_PORT")) {
+    auto port = *x == "0" ? expected<uint16_t>{uint16_t{0}} : port_of("SL_LANE_PORT", *x);
+    if (!port)
+      return port.error();
+    opts.lane_port = *port;
+  }
   if (auto x = getenv("SN_P2P_PORT")) {
     auto port = port_of("SN_P2P_PORT", *x);
     if (!port)
@@ -117,6 +123,8 @@ expected<std::unique_ptr<embedded_sl>> embedded_sl::start(embedded_sl_options op
   cfg.bind_host = opts.host_ip;
   cfg.port = opts.fs_port;
   cfg.max_envelope_bytes = wire::max_round_envelope_bytes;
+  cfg.model_lane = true;
+  cfg.lane_port = opts.lane_port;
   auto node = transport::tls_node::start(cfg, state->delegate);
   if (!node)
     return node.error();

@@ -42,6 +42,14 @@ using stop_deadline_atom = caf::atom_constant<caf::atom("sw_stopdl")>;
 /// handshake deadline (local).
 using handshake_timeout_atom = caf::atom_constant<caf::atom("sw_hs_to")>;
 
+/// `(lane_frame_atom, std::string name, std::string bytes)`: an envelope
+/// the peer `name` sent on the model lane (local, from a lane thread).
+using lane_frame_atom = caf::atom_constant<caf::atom("sw_lane_in")>;
+
+/// `(lane_undelivered_atom, std::string name, std::string bytes)`: an
+/// envelope the model lane could not send; CAF takes it (local).
+using lane_undelivered_atom = caf::atom_constant<caf::atom("sw_lane_un")>;
+
 /// `(redial_atom, std::string address)`: retry a dial whose connection died
 /// during the handshake (local).
 using redial_atom = caf::atom_constant<caf::atom("sw_redial")>;

@@ -117,6 +117,7 @@ handshake_result handshake::on_acceptor_proof(const wire::Proof& x,
   if (!reply)
     return refuse(reply.error());
   verified_ = *peer;
+  peer_lane_address_ = x.lane_address();
   handshake_result result;
   result.replies.push_back(std::move(*reply));
   result.verified = std::move(*peer);
@@ -142,6 +143,7 @@ handshake_result handshake::on_initiator_proof(const wire::Proof& x,
   if (!peer)
     return refuse(peer.error());
   verified_ = *peer;
+  peer_lane_address_ = x.lane_address();
   handshake_result result;
   result.verified = std::move(*peer);
   return result;
@@ -171,6 +173,7 @@ handshake::make_proof_envelope(const std::string& nonce_from_peer, handshake_rol
   p.set_nonce(to_string_bytes(counter_nonce));
   p.set_role(to_wire(own_role));
   p.set_answered_nonce(nonce_from_peer);
+  p.set_lane_address(self_->lane_address);
   return result;
 }
 

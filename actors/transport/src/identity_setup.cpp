@@ -67,7 +67,8 @@ expected<prepared_identity> prepare_identity(const tls_node_config& cfg,
   auto warnings = id->warnings;
   if (auto st = ensure_hash_links(cfg, *id, warnings); !st)
     return st.error();
-  local_identity self{std::move(*name), "", id->cert.pem(), id->key, id->trust};
+  local_identity self{std::move(*name), "", id->cert.pem(), id->key, id->trust,
+                      id->intermediates, ""};
   return prepared_identity{std::move(self), std::move(warnings)};
 }
 

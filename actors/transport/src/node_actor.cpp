@@ -95,6 +95,17 @@ caf::behavior node_actor::running() {
       on_handshake_timeout(key, epoch);
     },
     [this](redial_atom, std::string& address) { on_redial(address); },
+    // Local only: the lane's threads send these anonymously; a peer cannot
+    // reach this actor (see gateway.cpp), and anything with a sender is not
+    // from the lane.
+    [this](lane_frame_atom, std::string& name, std::string& bytes) {
+      if (!current_sender())
+        on_lane_frame(name, bytes);
+    },
+    [this](lane_undelivered_atom, std::string& name, std::string& bytes) {
+      if (!current_sender())
+        on_lane_undelivered(name, bytes);
+    },
   };
 }
 

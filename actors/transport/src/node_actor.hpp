@@ -19,6 +19,7 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/io/middleman_actor.hpp"
 
+#include "model_lane.hpp"
 #include "node_shared.hpp"
 #include "swarm/transport/handshake.hpp"
 #include "swarm/transport/node_delegate.hpp"
@@ -45,6 +46,8 @@ struct node_setup {
   /// The TLS middleman actor (dials go through it, never through the
   /// plaintext one).
   caf::io::middleman_actor tls_middleman;
+  /// The model lane, or null (tls_node_config::model_lane off).
+  std::shared_ptr<model_lane> lane;
 };
 
 /// One connection's peer, keyed by its published actor's address (BASP runs
@@ -154,6 +157,10 @@ private:
   // -- inbound (node_inbound.cpp) ---------------------------------------------
 
   void on_wire(std::string& bytes);
+  /// An envelope a verified peer sent on the model lane.
+  void on_lane_frame(const std::string& name, std::string& bytes);
+  /// An envelope the model lane could not send: through CAF instead.
+  void on_lane_undelivered(const std::string& name, std::string& bytes);
   peer_entry& peer_for(const caf::actor& handle);
   void on_envelope(peer_entry& peer, const wire::Envelope& env);
   void apply(peer_entry& peer, handshake_result result);

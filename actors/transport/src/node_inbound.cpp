@@ -61,6 +61,32 @@ void node_actor::on_wire(std::string& bytes) {
   on_envelope(peer, *env);
 }
 
+void node_actor::on_lane_frame(const std::string& name, std::string& bytes) {
+  // The lane proved the certificate's name in TLS; the envelope must still
+  // come from a peer this node verified and did not drop.
+  auto i = names_.find(name);
+  if (i == names_.end() || stopping_) {
+    setup_.log->debug("{}: dropped a model-lane envelope from {}, not a verified peer",
+                      node_name(), name);
+    return;
+  }
+  auto& peer = peers_.at(i->second);
+  if (peer.refused || peer.superseded)
+    return;
+  auto env = wire::decode_envelope(bytes, setup_.cfg.max_envelope_bytes);
+  if (!env)
+    return reject(peer, "on the model lane: " + env.error().message);
+  switch (env->body_case()) {
+    case wire::Envelope::kHello:
+    case wire::Envelope::kProof:
+    case wire::Envelope::kRefusal:
+      return reject(peer, "a handshake message on the model lane");
+    default:
+      break;
+  }
+  guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, *env); });
+}
+
 peer_entry& node_actor::peer_for(const caf::actor& handle) {
   auto key = handle.address();
   if (auto i = peers_.find(key); i != peers_.end())

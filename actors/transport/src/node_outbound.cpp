@@ -61,9 +61,25 @@ expected<std::string> node_actor::encode_checked(wire::Envelope& env, std::strin
 }
 
 void node_actor::send_bytes(peer_entry& peer, std::string bytes) {
+  // A model-sized envelope for a peer with a lane goes there, unless the
+  // lane to it rests after a failure.
+  if (setup_.lane && bytes.size() >= setup_.cfg.lane_min_bytes && peer.hs->verified()
+      && !peer.superseded && !peer.hs->peer_lane_address().empty()
+      && setup_.lane->send(peer.hs->peer().name, peer.hs->peer_lane_address(), bytes))
+    return;
   // As the gateway: peers must never learn this actor's address, or they
   // could send it exit messages (see gateway.cpp).
   caf::send_as(gateway_, peer.handle, wire_atom::value, std::move(bytes));
+}
+
+void node_actor::on_lane_undelivered(const std::string& name, std::string& bytes) {
+  auto i = names_.find(name);
+  if (i == names_.end() || stopping_) {
+    setup_.log->debug("{}: dropped an envelope the model lane could not send to {}", node_name(),
+                      name);
+    return;
+  }
+  caf::send_as(gateway_, peers_.at(i->second).handle, wire_atom::value, std::move(bytes));
 }
 
 void node_actor::hold(std::vector<std::string>& queue, std::string bytes,

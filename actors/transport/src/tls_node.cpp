@@ -22,6 +22,24 @@
 
 namespace swarm::transport {
 
+namespace {
+
+/// Where the model lane's threads deliver: the node actor, once spawned,
+/// and nobody once the node is torn down.
+struct lane_target {
+  std::mutex mutex;
+  caf::actor node;
+
+  template <class Atom>
+  void tell(Atom atom, std::string name, std::string bytes) {
+    std::lock_guard<std::mutex> guard{mutex};
+    if (node)
+      caf::anon_send(node, atom, std::move(name), std::move(bytes));
+  }
+};
+
+} // namespace
+
 struct tls_node::impl {
   tls_node_config cfg;
   std::shared_ptr<spdlog::logger> log;
@@ -30,6 +48,9 @@ struct tls_node::impl {
   std::unique_ptr<caf::actor_system> sys;
   caf::actor node;
   caf::actor gateway;
+  /// The model lane (cfg.model_lane), and the actor its threads report to.
+  std::shared_ptr<detail::model_lane> lane;
+  std::shared_ptr<lane_target> lane_to;
   uint16_t port = 0;
   std::string address;
   std::string name;
@@ -43,6 +64,7 @@ struct tls_node::impl {
   }
 
   status boot(local_identity self, std::shared_ptr<node_delegate> delegate);
+  status open_lane(local_identity& self);
   status refuse_to_run(std::string why);
   void teardown();
 };
@@ -69,9 +91,16 @@ status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> 
     return refuse_to_run("middleman.enable-automatic-connections is on; it would open"
                          " plaintext connections");
   name = self.name;
+  if (cfg.model_lane)
+    if (auto st = open_lane(self); !st)
+      return refuse_to_run(st.error().message);
   detail::node_setup setup{cfg, std::move(self), std::move(delegate), shared, log,
-                           sys->openssl_manager().actor_handle()};
+                           sys->openssl_manager().actor_handle(), lane};
   node = sys->spawn<detail::node_actor, caf::detached>(std::move(setup));
+  if (lane_to) {
+    std::lock_guard<std::mutex> guard{lane_to->mutex};
+    lane_to->node = node;
+  }
   // On the scheduler, where a new job wakes a waiting worker at once (see
   // system_config.cpp). Not detached: the system's shutdown would wait for
   // its thread while the middleman still holds it as a published actor.
@@ -95,6 +124,31 @@ status tls_node::impl::boot(local_identity self, std::shared_ptr<node_delegate> 
   return status::ok();
 }
 
+status tls_node::impl::open_lane(local_identity& self) {
+  lane_to = std::make_shared<lane_target>();
+  detail::lane_config lc;
+  lc.bind_host = cfg.bind_host.empty() ? "0.0.0.0" : cfg.bind_host;
+  lc.port = cfg.lane_port;
+  lc.max_frame_bytes = cfg.max_envelope_bytes;
+  lc.io_timeout_ms = cfg.connect_timeout_ms;
+  lc.on_frame = [to = lane_to](std::string name, std::string bytes) {
+    to->tell(detail::lane_frame_atom::value, std::move(name), std::move(bytes));
+  };
+  lc.on_undelivered = [to = lane_to](std::string name, std::string bytes) {
+    to->tell(detail::lane_undelivered_atom::value, std::move(name), std::move(bytes));
+  };
+  lc.log = log;
+  auto opened = detail::model_lane::start(std::make_shared<const local_identity>(self),
+                                          std::move(lc));
+  if (!opened)
+    return opened.error();
+  lane = std::move(*opened);
+  self.lane_address = format_address(
+    cfg.advertised_host.empty() ? cfg.bind_host : cfg.advertised_host, lane->port());
+  log->info("{}: model lane on {} (mutual TLS)", self.name, self.lane_address);
+  return status::ok();
+}
+
 status tls_node::impl::refuse_to_run(std::string why) {
   if (node)
     caf::anon_send_exit(node, caf::exit_reason::kill);
@@ -111,6 +165,13 @@ void tls_node::impl::teardown() {
   if (done.wait_for(std::chrono::seconds{0}) == std::future_status::ready)
     final_status = done.get();
   shared->finish(status::ok());
+  // Its threads are joined and tell nobody from here on.
+  if (lane)
+    lane->stop();
+  if (lane_to) {
+    std::lock_guard<std::mutex> guard{lane_to->mutex};
+    lane_to->node = nullptr;
+  }
   if (gateway)
     caf::anon_send_exit(gateway, caf::exit_reason::kill);
   // Handles must not outlive their system.

@@ -61,6 +61,8 @@ status tls_node_config::validate() const {
                                               + std::to_string(wire::max_round_envelope_bytes));
   if (max_queued_envelopes == 0)
     return make_error(errc::invalid_config, "max_queued_envelopes must be positive");
+  if (model_lane && lane_min_bytes == 0)
+    return make_error(errc::invalid_config, "lane_min_bytes must be positive");
   return status::ok();
 }
 

@@ -22,6 +22,9 @@ struct embedded_sl_options {
   std::string host_ip;
   /// SL file-server port (HPE's SL_FS_PORT).
   uint16_t fs_port = 30305;
+  /// Port of the model lane, on which peers send models (SL_LANE_PORT; 0:
+  /// any free port, announced to peers).
+  uint16_t lane_port = 0;
   /// The SN to join through (HPE's SN_NODE_IP).
   std::string sn_ip;
   /// That SN's peer-to-peer port.
@@ -33,7 +36,7 @@ struct embedded_sl_options {
 };
 
 /// Reads an embedded SL's options from the environment: THIS_NODE_IP,
-/// SN_NODE_IP, SN_P2P_PORT, SL_FS_PORT, SL_KEY, SL_CERT, SL_CAPATH (or
+/// SN_NODE_IP, SN_P2P_PORT, SL_FS_PORT, SL_LANE_PORT, SL_KEY, SL_CERT, SL_CAPATH (or
 /// SL_CACERT), SL_DATA_DIR and the SL_* round knobs. Errors name the
 /// variable.
 expected<embedded_sl_options>

@@ -28,6 +28,12 @@ struct local_identity {
   identity::private_key key;
   /// The CAs whose certificates this node accepts from peers.
   identity::trust_store trust;
+  /// Intermediate certificates that followed this node's certificate in
+  /// its file, presented on the model lane.
+  std::vector<identity::certificate> intermediates;
+  /// Where this node accepts envelopes on its model lane, "host:port", or
+  /// "" without one; announced in Proofs.
+  std::string lane_address;
 };
 
 /// What the node does after feeding one handshake message.
@@ -107,6 +113,11 @@ public:
     return peer_listen_address_;
   }
 
+  /// Returns the model-lane address from the peer's verified Proof, or "".
+  const std::string& peer_lane_address() const noexcept {
+    return peer_lane_address_;
+  }
+
 private:
   handshake_result refuse(swarm::error why) const;
   handshake_result on_acceptor_proof(const wire::Proof& x, identity::clock::time_point now);
@@ -125,6 +136,7 @@ private:
   std::string hello_name_;
   std::string claimed_name_;
   std::string peer_listen_address_;
+  std::string peer_lane_address_;
   size_t hellos_ = 0;
   std::optional<identity::verified_peer> verified_;
 };

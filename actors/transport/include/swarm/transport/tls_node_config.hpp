@@ -85,6 +85,17 @@ struct tls_node_config {
   /// Default: wire::max_envelope_bytes.
   size_t max_envelope_bytes = wire::max_envelope_bytes;
 
+  /// Opens the model lane: a second mutual-TLS listener (on `bind_host`,
+  /// port `lane_port`) through which peers send envelopes of at least
+  /// `lane_min_bytes` straight through OpenSSL rather than CAF's BASP,
+  /// which copies and queues a model several times on its way. Peers learn
+  /// its address in the identity handshake; one without a lane, or whose
+  /// lane fails, gets everything through CAF. For SL nodes. Default: false.
+  bool model_lane = false;
+  /// Port of the model lane; 0 lets the OS pick one. Default: 0.
+  uint16_t lane_port = 0;
+  /// Smallest envelope sent on the model lane. Default: 256 KiB.
+  size_t lane_min_bytes = size_t{256} << 10;
   /// Envelopes held per address while dialing and handshaking; more are
   /// dropped (with a log line). Default: 256.
   size_t max_queued_envelopes = 256;

@@ -1,0 +1,153 @@
+#include "lane_socket.hpp"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "swarm/transport/address.hpp"
+
+namespace swarm::transport::detail {
+
+namespace {
+
+error socket_error(const std::string& what) {
+  return make_error(errc::io_error, what + ": " + std::strerror(errno));
+}
+
+using addrinfo_ptr = std::unique_ptr<addrinfo, decltype(&freeaddrinfo)>;
+
+expected<addrinfo_ptr> resolve(const std::string& host, uint16_t port, int flags) {
+  addrinfo hints{};
+  hints.ai_family = AF_UNSPEC;
+  hints.ai_socktype = SOCK_STREAM;
+  hints.ai_flags = flags | AI_NUMERICSERV;
+  addrinfo* found = nullptr;
+  auto service = std::to_string(port);
+  if (int rc = getaddrinfo(host.c_str(), service.c_str(), &hints, &found); rc != 0)
+    return make_error(errc::invalid_argument, "cannot resolve '" + host + "': " + gai_strerror(rc));
+  return addrinfo_ptr{found, &freeaddrinfo};
+}
+
+timeval to_timeval(int64_t ms) {
+  timeval tv{};
+  tv.tv_sec = static_cast<time_t>(ms / 1000);
+  tv.tv_usec = static_cast<suseconds_t>((ms % 1000) * 1000);
+  return tv;
+}
+
+} // namespace
+
+expected<int> lane_listen(const std::string& host, uint16_t port, uint16_t& bound_port) {
+  auto found = resolve(host, port, AI_PASSIVE | AI_NUMERICHOST);
+  if (!found)
+    return found.error();
+  const addrinfo& ai = **found;
+  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
+  if (fd < 0)
+    return socket_error("model lane: socket");
+  int one = 1;
+  (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+  auto where = format_address(host, port);
+  if (::bind(fd, ai.ai_addr, ai.ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
+    auto err = socket_error("model lane: cannot listen on " + where);
+    ::close(fd);
+    return err;
+  }
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
+    auto err = socket_error("model lane: getsockname");
+    ::close(fd);
+    return err;
+  }
+  bound_port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(ss).sin6_port)
+                                        : ntohs(reinterpret_cast<sockaddr_in&>(ss).sin_port);
+  return fd;
+}
+
+expected<int> lane_dial(const std::string& address, const std::string& source_host,
+                        int64_t timeout_ms) {
+  auto ep = parse_address(address);
+  if (!ep)
+    return ep.error();
+  auto found = resolve(ep->host, ep->port, 0);
+  if (!found)
+    return found.error();
+  const addrinfo& ai = **found;
+  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
+  if (fd < 0)
+    return socket_error("model lane: socket");
+  if (source_host != "0.0.0.0" && source_host != "::" && !source_host.empty()) {
+    auto source = resolve(source_host, 0, AI_PASSIVE | AI_NUMERICHOST);
+    if (source && (*source)->ai_family == ai.ai_family
+        && ::bind(fd, (*source)->ai_addr, (*source)->ai_addrlen) != 0) {
+      auto err = socket_error("model lane: cannot dial from " + source_host);
+      ::close(fd);
+      return err;
+    }
+  }
+  // Linux bounds a blocking connect by the send timeout.
+  set_io_timeouts(fd, timeout_ms, timeout_ms);
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
+    auto err = socket_error("cannot connect to " + address);
+    ::close(fd);
+    return err;
+  }
+  int one = 1;
+  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  return fd;
+}
+
+void set_io_timeouts(int fd, int64_t send_ms, int64_t receive_ms) {
+  auto snd = to_timeval(send_ms);
+  auto rcv = to_timeval(receive_ms);
+  (void)setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof(snd));
+  (void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof(rcv));
+}
+
+std::string peer_of(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof(ss);
+  if (getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+    return "?";
+  char host[INET6_ADDRSTRLEN] = {};
+  uint16_t port = 0;
+  if (ss.ss_family == AF_INET6) {
+    const auto& in6 = reinterpret_cast<const sockaddr_in6&>(ss);
+    inet_ntop(AF_INET6, &in6.sin6_addr, host, sizeof(host));
+    port = ntohs(in6.sin6_port);
+  } else {
+    const auto& in = reinterpret_cast<const sockaddr_in&>(ss);
+    inet_ntop(AF_INET, &in.sin_addr, host, sizeof(host));
+    port = ntohs(in.sin_port);
+  }
+  return format_address(host, port);
+}
+
+void block_sigpipe() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+void drop_pending_sigpipe() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  timespec zero{};
+  while (sigtimedwait(&set, nullptr, &zero) == SIGPIPE) {
+    // one more discarded
+  }
+}
+
+} // namespace swarm::transport::detail

@@ -1,0 +1,54 @@
+#pragma once
+
+// Blocking mutual TLS for the model lane (model_lane.hpp): contexts built
+// from the node's checked identity, the peer-name check, and exact reads
+// and writes on one connection. Plain OpenSSL; no CAF.
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <openssl/types.h>
+
+#include "swarm/common/error.hpp"
+#include "swarm/transport/handshake.hpp"
+
+namespace swarm::transport::detail {
+
+/// Frees an SSL_CTX.
+struct ssl_ctx_free {
+  void operator()(SSL_CTX* x) const;
+};
+
+/// Frees an SSL.
+struct ssl_free {
+  void operator()(SSL* x) const;
+};
+
+/// An owned SSL_CTX.
+using ssl_ctx_ptr = std::unique_ptr<SSL_CTX, ssl_ctx_free>;
+
+/// An owned SSL.
+using ssl_ptr = std::unique_ptr<SSL, ssl_free>;
+
+/// Returns a TLS 1.3 context that presents `self`'s certificate (with its
+/// intermediates) and requires a peer certificate chaining to `self`'s
+/// trust store, in both roles: the lane has no anonymous side.
+expected<ssl_ctx_ptr> make_lane_context(const local_identity& self);
+
+/// Succeeds if the verified peer certificate of `ssl` carries `name` as its
+/// CN or a SAN DNS entry; the error says which names it does carry.
+status check_peer_name(SSL* ssl, std::string_view name);
+
+/// Writes all `size` bytes or fails (the socket's send timeout applies).
+status write_all(SSL* ssl, const void* data, size_t size);
+
+/// Reads exactly `size` bytes or fails (`io_error`; "closed" when the
+/// peer closed the connection).
+status read_exact(SSL* ssl, void* data, size_t size);
+
+/// Returns OpenSSL's last error (and clears the queue), for messages.
+std::string last_tls_error();
+
+} // namespace swarm::transport::detail
