@@ -55,10 +55,13 @@ struct running_lane {
     cfg.retry_ms = 60000;
     cfg.idle_check_ms = 20;
     cfg.log = logger;
-    cfg.on_frame = [box = in](std::string from, std::string bytes) {
+    cfg.on_frame = [box = in](std::string from, std::string bytes) -> swarm::status {
       std::lock_guard<std::mutex> guard{box->mutex};
+      if (bytes == "reject me")
+        return swarm::make_error(swarm::errc::corrupt_data, "not an envelope");
       box->frames.emplace_back(std::move(from), std::move(bytes));
       box->cv.notify_all();
+      return swarm::status::ok();
     };
     cfg.on_undelivered = [box = in](std::string to, std::string bytes) {
       std::lock_guard<std::mutex> guard{box->mutex};
@@ -135,6 +138,18 @@ BOOST_AUTO_TEST_CASE(lanes_of_untrusted_cas_refuse_each_other_both_ways) {
   BOOST_REQUIRE(a.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
   BOOST_TEST(a.in->frames.empty());
   BOOST_TEST(s.in->frames.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_the_receiver_rejects_ends_the_connection_and_is_reported) {
+  pki certs;
+  running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
+  running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
+  std::string bad = "reject me";
+  BOOST_REQUIRE(a.lane->send("SN-2", b.address, bad));
+  BOOST_REQUIRE(b.log->wait_for({"model lane: dropped SN-1's connection", "not an envelope"}));
+  // The sender's idle writer sees the connection end.
+  BOOST_REQUIRE(a.log->wait_for({"model lane: SN-2 closed the connection"}));
+  BOOST_TEST(b.in->frames.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_stopped_lane_refuses_to_send_and_its_peer_sees_an_orderly_end) {

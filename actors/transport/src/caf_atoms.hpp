@@ -6,9 +6,17 @@
 // is slow and wrong (caf-0.17-notes.md section 3). Private to
 // actors/transport (and its tests, which play peers).
 
+#include <memory>
+
+#include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/atom.hpp"
+#include "swarm/wire.pb.h"
 
 namespace swarm::transport::detail {
+
+/// An envelope the model lane parsed; shared, never serialized (so it
+/// cannot arrive from the network either).
+using lane_envelope = std::shared_ptr<const wire::Envelope>;
 
 /// `(wire_atom, std::string)`: one serialized wire::Envelope, between nodes.
 using wire_atom = caf::atom_constant<caf::atom("swarm_wire")>;
@@ -42,8 +50,8 @@ using stop_deadline_atom = caf::atom_constant<caf::atom("sw_stopdl")>;
 /// handshake deadline (local).
 using handshake_timeout_atom = caf::atom_constant<caf::atom("sw_hs_to")>;
 
-/// `(lane_frame_atom, std::string name, std::string bytes)`: an envelope
-/// the peer `name` sent on the model lane (local, from a lane thread).
+/// `(lane_frame_atom, std::string name, lane_envelope)`: an envelope the
+/// peer `name` sent on the model lane, parsed (local, from a lane thread).
 using lane_frame_atom = caf::atom_constant<caf::atom("sw_lane_in")>;
 
 /// `(lane_undelivered_atom, std::string name, std::string bytes)`: an
@@ -55,3 +63,5 @@ using lane_undelivered_atom = caf::atom_constant<caf::atom("sw_lane_un")>;
 using redial_atom = caf::atom_constant<caf::atom("sw_redial")>;
 
 } // namespace swarm::transport::detail
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(swarm::transport::detail::lane_envelope)

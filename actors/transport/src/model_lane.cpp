@@ -160,7 +160,8 @@ status model_lane::read_frames(SSL* ssl, const std::string& name) {
     auto bytes = read_frame(ssl, cfg_.max_frame_bytes);
     if (!bytes)
       return bytes.error();
-    cfg_.on_frame(name, std::move(*bytes));
+    if (auto st = cfg_.on_frame(name, std::move(*bytes)); !st)
+      return st;
   }
 }
 

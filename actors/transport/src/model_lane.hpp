@@ -55,8 +55,9 @@ struct lane_config {
   int64_t idle_check_ms = 1000;
   /// Most inbound connections at once (each has a thread).
   size_t max_inbound = 64;
-  /// Called on a reader thread with each envelope a proven peer sent.
-  std::function<void(std::string name, std::string bytes)> on_frame;
+  /// Called on a reader thread with each envelope a proven peer sent; an
+  /// error drops that peer's connection (and is logged).
+  std::function<status(std::string name, std::string bytes)> on_frame;
   /// Called on a writer thread with each envelope the lane could not send.
   std::function<void(std::string name, std::string bytes)> on_undelivered;
   /// Where log lines go (required).

@@ -98,9 +98,9 @@ caf::behavior node_actor::running() {
     // Local only: the lane's threads send these anonymously; a peer cannot
     // reach this actor (see gateway.cpp), and anything with a sender is not
     // from the lane.
-    [this](lane_frame_atom, std::string& name, std::string& bytes) {
-      if (!current_sender())
-        on_lane_frame(name, bytes);
+    [this](lane_frame_atom, std::string& name, lane_envelope& env) {
+      if (!current_sender() && env)
+        on_lane_frame(name, *env);
     },
     [this](lane_undelivered_atom, std::string& name, std::string& bytes) {
       if (!current_sender())

@@ -158,7 +158,7 @@ private:
 
   void on_wire(std::string& bytes);
   /// An envelope a verified peer sent on the model lane.
-  void on_lane_frame(const std::string& name, std::string& bytes);
+  void on_lane_frame(const std::string& name, const wire::Envelope& env);
   /// An envelope the model lane could not send: through CAF instead.
   void on_lane_undelivered(const std::string& name, std::string& bytes);
   peer_entry& peer_for(const caf::actor& handle);

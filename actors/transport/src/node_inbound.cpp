@@ -61,7 +61,7 @@ void node_actor::on_wire(std::string& bytes) {
   on_envelope(peer, *env);
 }
 
-void node_actor::on_lane_frame(const std::string& name, std::string& bytes) {
+void node_actor::on_lane_frame(const std::string& name, const wire::Envelope& env) {
   // The lane proved the certificate's name in TLS; the envelope must still
   // come from a peer this node verified and did not drop.
   auto i = names_.find(name);
@@ -73,10 +73,7 @@ void node_actor::on_lane_frame(const std::string& name, std::string& bytes) {
   auto& peer = peers_.at(i->second);
   if (peer.refused || peer.superseded)
     return;
-  auto env = wire::decode_envelope(bytes, setup_.cfg.max_envelope_bytes);
-  if (!env)
-    return reject(peer, "on the model lane: " + env.error().message);
-  switch (env->body_case()) {
+  switch (env.body_case()) {
     case wire::Envelope::kHello:
     case wire::Envelope::kProof:
     case wire::Envelope::kRefusal:
@@ -84,7 +81,7 @@ void node_actor::on_lane_frame(const std::string& name, std::string& bytes) {
     default:
       break;
   }
-  guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, *env); });
+  guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, env); });
 }
 
 peer_entry& node_actor::peer_for(const caf::actor& handle) {

@@ -30,11 +30,11 @@ struct lane_target {
   std::mutex mutex;
   caf::actor node;
 
-  template <class Atom>
-  void tell(Atom atom, std::string name, std::string bytes) {
+  template <class Atom, class Payload>
+  void tell(Atom atom, std::string name, Payload payload) {
     std::lock_guard<std::mutex> guard{mutex};
     if (node)
-      caf::anon_send(node, atom, std::move(name), std::move(bytes));
+      caf::anon_send(node, atom, std::move(name), std::move(payload));
   }
 };
 
@@ -131,8 +131,16 @@ status tls_node::impl::open_lane(local_identity& self) {
   lc.port = cfg.lane_port;
   lc.max_frame_bytes = cfg.max_envelope_bytes;
   lc.io_timeout_ms = cfg.connect_timeout_ms;
-  lc.on_frame = [to = lane_to](std::string name, std::string bytes) {
-    to->tell(detail::lane_frame_atom::value, std::move(name), std::move(bytes));
+  // Parsed here, on the lane's reader thread, not by the node actor: the
+  // actor's time is a round's critical path.
+  lc.on_frame = [to = lane_to, max = cfg.max_envelope_bytes](std::string name,
+                                                             std::string bytes) -> status {
+    auto env = wire::decode_envelope(bytes, max);
+    if (!env)
+      return env.error();
+    to->tell(detail::lane_frame_atom::value, std::move(name),
+             std::make_shared<const wire::Envelope>(std::move(*env)));
+    return status::ok();
   };
   lc.on_undelivered = [to = lane_to](std::string name, std::string bytes) {
     to->tell(detail::lane_undelivered_atom::value, std::move(name), std::move(bytes));
