@@ -44,15 +44,24 @@ BOOST_AUTO_TEST_CASE(a_killed_leader_is_replaced_within_seconds_and_survivors_ag
   for (int i : {1, 2, 3})
     c.start_sl(i, node(i));
 
-  // A training round (not the initial sync) that all three took part in:
-  // its participants are the next round's electorate, and two of three
-  // are a majority.
+  // A training round (not the initial sync) that all three took part in,
+  // after one they all took part in too. A round's participants are the
+  // next round's electorate, and two of three are a majority; the
+  // survivors may not have received this round's commit before the kill
+  // (only its leader surely has), but they committed the round before,
+  // so their electorate has three members either way. (The initial sync
+  // may commit before every node found the others; with two participants
+  // there, its electorate would need the dead leader.)
   std::optional<commit_line> full;
   bool seen = wait_until(
     [&] {
-      for (const auto& x : c.commits(1))
-        if (x.round >= 2 && x.participants == 3 && !x.final)
+      const commit_line* prev = nullptr;
+      for (const auto& x : c.commits(1)) {
+        if (x.round >= 3 && x.participants == 3 && !x.final && prev != nullptr
+            && prev->round + 1 == x.round && prev->participants == 3)
           full = x;
+        prev = &x;
+      }
       return full.has_value();
     },
     120s);
