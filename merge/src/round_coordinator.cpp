@@ -219,8 +219,10 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
     quorum_since_ms_ = now_ms;
   // A finished node follows every round the others open.
   standing_check_in(now_ms);
-  if (m.model)
+  if (m.model) {
     speculate();
+    retry_deferred(now_ms);
+  }
 }
 
 void round_coordinator::on_model_request(const std::string& from, const model_request_msg& m,
@@ -240,9 +242,10 @@ void round_coordinator::on_proposal(const std::string& from, const proposal_msg&
   last_leader_sign_ms_ = now_ms;
   auto model = m.model ? m.model : merge_shared(m);
   if (!model) {
-    send(from, proposal_request_msg{m.round, m.term});
+    deferred_ = deferred_proposal{from, m};
     return;
   }
+  deferred_.reset();
   bool known = accepted_ && accepted_->digest == m.digest;
   accepted_ = accepted_state{m.term, m.digest, std::move(model), m.participants, m.final};
   send(from, accepted_msg{m.round, m.term, m.digest});
@@ -339,6 +342,11 @@ round_ready round_coordinator::take_ready() {
 void round_coordinator::tick(int64_t now_ms) {
   if (committed_.final)
     return;
+  if (deferred_) {
+    // The missing model did not come by itself: ask for the merged one.
+    send(deferred_->from, proposal_request_msg{deferred_->msg.round, deferred_->msg.term});
+    deferred_.reset();
+  }
   if (lead_) {
     leader_tick(now_ms);
   } else if (checked_in_ && quorum_since_ms_

@@ -115,6 +115,14 @@ model_ptr round_coordinator::merge_shared(const proposal_msg& m) {
   return std::make_shared<const tensor_bundle>(std::move(merged));
 }
 
+void round_coordinator::retry_deferred(int64_t now_ms) {
+  if (!deferred_)
+    return;
+  auto d = std::move(*deferred_);
+  deferred_.reset();
+  on_proposal(d.from, d.msg, now_ms);
+}
+
 void round_coordinator::on_proposal_request(const std::string& from,
                                             const proposal_request_msg& m) {
   if (!lead_ || lead_->phase != leader_state::proposing || m.round != committed_.round + 1

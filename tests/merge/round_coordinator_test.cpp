@@ -144,6 +144,10 @@ BOOST_AUTO_TEST_CASE(an_acceptor_that_lacks_a_shared_model_gets_the_merged_one_o
     return !(e.from == "b" && e.to == "c" && m != nullptr && m->model != nullptr);
   };
   round_two_check_ins(b);
+  // c waits for the model a moment (it may be on its way); at its next
+  // tick it asks.
+  BOOST_TEST(b.commits("c").size() == 1u);
+  b.run_to(b.now + 10);
   size_t requests = 0;
   bool full_to_c = false;
   for (const auto& e : b.log) {
@@ -156,6 +160,35 @@ BOOST_AUTO_TEST_CASE(an_acceptor_that_lacks_a_shared_model_gets_the_merged_one_o
   BOOST_TEST_REQUIRE(b.commits("c").size() == 2u);
   BOOST_TEST(b["c"].committed_model()->values.front() == 4.0f);
   BOOST_TEST(b.commits("c")[1].digest == b.commits("a")[1].digest);
+}
+
+BOOST_AUTO_TEST_CASE(a_proposal_that_overtakes_a_check_in_is_accepted_when_the_model_arrives) {
+  bench b{{"a", "b", "c"}, 3};
+  all_check_in(b, model_of(1.0f));
+  // b's model reaches c only after a's proposal did (two connections).
+  std::vector<envelope> held;
+  b.pass = [&held](const envelope& e) {
+    const auto* m = std::get_if<checkin_msg>(&e.msg);
+    if (e.from == "b" && e.to == "c" && m != nullptr && m->model != nullptr) {
+      held.push_back(e);
+      return false;
+    }
+    return true;
+  };
+  round_two_check_ins(b);
+  BOOST_TEST_REQUIRE(held.size() == 1u);
+  BOOST_TEST(b.commits("c").size() == 1u);
+  b.pass = [](const envelope&) { return true; };
+  b.wire.push_back(held.front());
+  b.pump();
+  BOOST_TEST_REQUIRE(b.commits("c").size() == 2u);
+  BOOST_TEST(b.commits("c")[1].digest == b.commits("a")[1].digest);
+  // Without a request, and without the merged model on the wire.
+  for (const auto& e : b.log) {
+    BOOST_TEST(!std::holds_alternative<proposal_request_msg>(e.msg));
+    if (const auto* m = std::get_if<proposal_msg>(&e.msg))
+      BOOST_TEST(!m->model, "a proposal carried the merged model");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(an_acceptor_hands_its_accepted_proposal_to_the_next_leader) {

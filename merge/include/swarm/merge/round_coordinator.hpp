@@ -300,6 +300,7 @@ private:
   std::vector<contribution> expected_inputs() const;
   void speculate();
   void on_proposal_request(const std::string& from, const proposal_request_msg& m);
+  void retry_deferred(int64_t now_ms);
   // round_departure.cpp: who has the final model.
   void on_final_loaded(const std::string& from, const final_loaded_msg& m);
 
@@ -348,6 +349,15 @@ private:
     model_ptr model;
   };
   std::optional<speculation> speculation_;
+  // A proposal this acceptor could not rebuild yet: a check-in it names
+  // is still on its way (on the model lane, while the proposal took the
+  // peer's other connection). Retried when a model arrives; asked for in
+  // full at the next tick if none did.
+  struct deferred_proposal {
+    std::string from;
+    proposal_msg msg;
+  };
+  std::optional<deferred_proposal> deferred_;
   bool checked_in_ = false;
   checkin_info my_info_;
   model_ptr my_model_;
