@@ -16,6 +16,7 @@
 #include "identity_setup.hpp"
 #include "model_lane.hpp"
 #include "swarm/transport/address.hpp"
+#include "wait_until.hpp"
 
 using namespace fixture;
 using namespace swarm::transport::detail;
@@ -43,7 +44,7 @@ struct running_lane {
   std::string address;
 
   running_lane(const swarm::identity::identity_files& files, const std::string& host,
-               const std::string& name) {
+               const std::string& name, int64_t idle_check_ms = 20) {
     auto [logger, sink] = make_logger(name);
     log = sink;
     auto prepared = prepare_identity(config(files, host, logger), swarm::identity::clock::now());
@@ -53,7 +54,7 @@ struct running_lane {
     cfg.max_frame_bytes = size_t{8} << 20;
     cfg.io_timeout_ms = 5000;
     cfg.retry_ms = 60000;
-    cfg.idle_check_ms = 20;
+    cfg.idle_check_ms = idle_check_ms;
     cfg.log = logger;
     cfg.on_frame = [box = in](std::string from, std::string bytes) -> swarm::status {
       std::lock_guard<std::mutex> guard{box->mutex};
@@ -76,6 +77,13 @@ struct running_lane {
   }
 };
 
+// Sends `bytes` once the lane's connection to `name` stands (the first
+// call starts the dial; until then the lane declines).
+bool send_when_connected(running_lane& from, const std::string& name, const std::string& address,
+                         std::string bytes) {
+  return swarm::test::wait_until([&] { return from.lane->send(name, address, bytes); }, deadline);
+}
+
 // `size` bytes that differ from frame to frame.
 std::string payload(size_t size, char seed) {
   std::string result(size, '\0');
@@ -91,8 +99,13 @@ BOOST_AUTO_TEST_CASE(frames_arrive_whole_and_in_order_under_the_senders_proven_n
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
   std::vector<std::string> sent{payload(2 << 20, 'a'), payload(10, 'b'), payload(300000, 'c')};
-  for (auto bytes : sent)
+  // The first envelope waits for the connection (a caller would send it
+  // another way meanwhile), the others follow on it at once.
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, sent[0]));
+  for (size_t i = 1; i < sent.size(); ++i) {
+    auto bytes = sent[i];
     BOOST_REQUIRE(a.lane->send("SN-2", b.address, bytes));
+  }
   BOOST_REQUIRE(b.in->wait([](inbox& x) { return x.frames.size() == 3; }));
   for (size_t i = 0; i < sent.size(); ++i) {
     BOOST_TEST(b.in->frames[i].first == "SN-1");
@@ -102,24 +115,19 @@ BOOST_AUTO_TEST_CASE(frames_arrive_whole_and_in_order_under_the_senders_proven_n
   BOOST_TEST(b.log->contains({"model lane: SN-1 connected from"}));
 }
 
-BOOST_AUTO_TEST_CASE(
-  a_peer_that_cannot_prove_the_name_we_dial_gets_nothing_and_the_envelope_comes_back) {
+BOOST_AUTO_TEST_CASE(a_peer_that_cannot_prove_the_name_we_dial_gets_nothing) {
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  auto bytes = payload(1000, 'x');
-  auto copy = bytes;
   // SN-2 listens there: a certificate for SN-2 does not prove SN-3.
-  BOOST_REQUIRE(a.lane->send("SN-3", b.address, bytes));
-  BOOST_REQUIRE(a.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
-  BOOST_TEST(a.in->undelivered[0].first == "SN-3");
-  BOOST_TEST((a.in->undelivered[0].second == copy));
-  BOOST_TEST(a.log->contains({"model lane to SN-3", "names SN-2"}));
-  // The lane to SN-3 rests: the caller keeps the envelope.
-  auto again = payload(10, 'y');
-  BOOST_TEST(!a.lane->send("SN-3", b.address, again));
-  BOOST_TEST(again == payload(10, 'y'));
+  auto bytes = payload(1000, 'x');
+  BOOST_TEST(!a.lane->send("SN-3", b.address, bytes));
+  BOOST_REQUIRE(a.log->wait_for({"model lane to SN-3", "names SN-2"}));
+  // The lane to SN-3 rests: the caller keeps its envelopes.
+  BOOST_TEST(!a.lane->send("SN-3", b.address, bytes));
+  BOOST_TEST(bytes == payload(1000, 'x'));
   BOOST_TEST(b.in->frames.empty());
+  BOOST_TEST(a.in->undelivered.empty());
 }
 
 BOOST_AUTO_TEST_CASE(lanes_of_untrusted_cas_refuse_each_other_both_ways) {
@@ -129,23 +137,39 @@ BOOST_AUTO_TEST_CASE(lanes_of_untrusted_cas_refuse_each_other_both_ways) {
   running_lane s{pki::files(strangers.host1), "127.0.3.1", "SN-1"};
   // The stranger dials: our listener refuses its certificate.
   auto bytes = payload(1000, 's');
-  BOOST_REQUIRE(s.lane->send("SN-2", a.address, bytes));
-  BOOST_REQUIRE(s.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
+  BOOST_TEST(!s.lane->send("SN-2", a.address, bytes));
   BOOST_REQUIRE(a.log->wait_for({"model lane: refused a connection from 127.0.3.1"}));
+  BOOST_REQUIRE(s.log->wait_for({"model lane to SN-2", "certificate verify failed"}));
   // We dial the stranger: its certificate does not verify for us.
-  auto ours = payload(1000, 'o');
-  BOOST_REQUIRE(a.lane->send("SN-1", s.address, ours));
-  BOOST_REQUIRE(a.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
+  BOOST_TEST(!a.lane->send("SN-1", s.address, bytes));
+  BOOST_REQUIRE(a.log->wait_for({"model lane to SN-1", "certificate verify failed"}));
+  BOOST_TEST(!a.lane->send("SN-1", s.address, bytes));
   BOOST_TEST(a.in->frames.empty());
   BOOST_TEST(s.in->frames.empty());
+}
+
+BOOST_AUTO_TEST_CASE(an_envelope_for_a_peer_that_closed_comes_back_to_be_sent_another_way) {
+  pki certs;
+  running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1", 60000};
+  auto b = std::make_unique<running_lane>(pki::files(certs.host2), "127.0.2.1", "SN-2");
+  auto address = b->address;
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", address, payload(10, 'c')));
+  BOOST_REQUIRE(b->in->wait([](inbox& x) { return x.frames.size() == 1; }));
+  b.reset();
+  // Still connected as far as a knows (its idle check is a minute away).
+  auto bytes = payload(5000, 'd');
+  BOOST_REQUIRE(a.lane->send("SN-2", address, bytes));
+  BOOST_REQUIRE(a.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
+  BOOST_TEST(a.in->undelivered[0].first == "SN-2");
+  BOOST_TEST((a.in->undelivered[0].second == payload(5000, 'd')));
+  BOOST_TEST(a.log->contains({"model lane to SN-2", "1 unsent resent there"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_frame_the_receiver_rejects_ends_the_connection_and_is_reported) {
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  std::string bad = "reject me";
-  BOOST_REQUIRE(a.lane->send("SN-2", b.address, bad));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, "reject me"));
   BOOST_REQUIRE(b.log->wait_for({"model lane: dropped SN-1's connection", "not an envelope"}));
   // The sender's idle writer sees the connection end.
   BOOST_REQUIRE(a.log->wait_for({"model lane: SN-2 closed the connection"}));
@@ -156,8 +180,7 @@ BOOST_AUTO_TEST_CASE(a_stopped_lane_refuses_to_send_and_its_peer_sees_an_orderly
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  auto bytes = payload(100, 'q');
-  BOOST_REQUIRE(a.lane->send("SN-2", b.address, bytes));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, payload(100, 'q')));
   BOOST_REQUIRE(b.in->wait([](inbox& x) { return x.frames.size() == 1; }));
   a.lane->stop();
   auto later = payload(100, 'r');
@@ -172,15 +195,13 @@ BOOST_AUTO_TEST_CASE(
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   auto old_b = std::make_unique<running_lane>(pki::files(certs.host2), "127.0.2.1", "SN-2");
-  auto first = payload(100, 'f');
-  BOOST_REQUIRE(a.lane->send("SN-2", old_b->address, first));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", old_b->address, payload(100, 'f')));
   BOOST_REQUIRE(old_b->in->wait([](inbox& x) { return x.frames.size() == 1; }));
   old_b.reset();
   // The idle writer notices the closed connection by itself.
   BOOST_REQUIRE(a.log->wait_for({"model lane: SN-2 closed the connection"}));
   running_lane new_b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  auto second = payload(100, 's');
-  BOOST_REQUIRE(a.lane->send("SN-2", new_b.address, second));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", new_b.address, payload(100, 's')));
   BOOST_REQUIRE(new_b.in->wait([](inbox& x) { return x.frames.size() == 1; }));
   BOOST_TEST((new_b.in->frames[0].second == payload(100, 's')));
   BOOST_TEST(a.in->undelivered.empty());

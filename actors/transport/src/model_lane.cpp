@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <openssl/err.h>
@@ -19,6 +20,9 @@ namespace {
 
 // How often the acceptor looks up from poll to notice a stop.
 constexpr int accept_poll_ms = 200;
+
+// How long a stop waits for writers to finish the frame at hand.
+constexpr int64_t stop_grace_ms = 500;
 
 } // namespace
 
@@ -54,13 +58,25 @@ void model_lane::stop() {
     for (auto& conn : inbound_)
       if (conn->fd >= 0)
         ::shutdown(conn->fd, SHUT_RDWR);
-    // An idle writer wakes on the notification and closes with a
-    // close_notify; a busy one would wait for its socket's timeout.
+    // A dial would wait for its timeout.
     for (auto& [name, link] : outbound_)
-      if (link->fd >= 0 && link->busy)
+      if (link->fd >= 0 && !link->connected)
         ::shutdown(link->fd, SHUT_RDWR);
   }
   wake_.notify_all();
+  {
+    // Writers finish the frame at hand and close with a close_notify; one
+    // stuck on a peer that reads nothing is cut after a grace period.
+    std::unique_lock<std::mutex> lock{mutex_};
+    auto idle = [&] {
+      return std::none_of(outbound_.begin(), outbound_.end(),
+                          [](const auto& kv) { return kv.second->busy; });
+    };
+    if (!wake_.wait_for(lock, std::chrono::milliseconds{stop_grace_ms}, idle))
+      for (auto& [name, link] : outbound_)
+        if (link->fd >= 0 && link->busy)
+          ::shutdown(link->fd, SHUT_RDWR);
+  }
   if (acceptor_.joinable())
     acceptor_.join();
   ::close(listen_fd_);

@@ -12,9 +12,11 @@
 // Each connection carries one direction: the sender dials, proves its
 // certificate in TLS (both sides verify against the node's trust store),
 // names itself in a hello that must match that certificate, then sends
-// length-prefixed envelopes. A failed dial or write hands the unsent
-// envelopes back (`on_undelivered`), so the node sends them through CAF,
-// and the lane to that peer rests for `retry_ms`. No CAF here.
+// length-prefixed envelopes. The lane takes envelopes for a peer only
+// while its connection stands (CAF carries them during the dial); a failed
+// write hands the unsent ones back (`on_undelivered`) so the node sends
+// them through CAF, and the lane to that peer rests for `retry_ms`. No CAF
+// here.
 
 #include <chrono>
 #include <condition_variable>
@@ -86,8 +88,9 @@ public:
   uint16_t port() const noexcept { return port_; }
 
   /// Queues `bytes` for the peer `name` reachable at `address` (its lane
-  /// address) and returns true; returns false, leaving `bytes` untouched,
-  /// while the lane to that peer rests after a failure.
+  /// address) and returns true once a connection to it stands; returns
+  /// false, leaving `bytes` untouched, while it does not: the first call
+  /// starts a dial, and after a failure the lane to that address rests.
   bool send(const std::string& name, const std::string& address, std::string& bytes);
 
 private:
@@ -106,8 +109,10 @@ private:
     std::deque<std::string> queue;
     std::thread thread;
     bool running = false;
-    /// Dialing or writing (not waiting for an envelope): a stop cuts the
-    /// socket instead of waiting for a close_notify.
+    /// The connection stands (dialed, TLS done, hello sent).
+    bool connected = false;
+    /// Dialing or writing (not waiting for an envelope): a stop waits a
+    /// moment for it, then cuts the socket.
     bool busy = false;
     int fd = -1;
     /// Until then, `send` refuses (the lane failed).

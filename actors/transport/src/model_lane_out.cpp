@@ -41,6 +41,10 @@ bool model_lane::send(const std::string& name, const std::string& address, std::
     link->busy = true;
     link->thread = std::thread{[this, name, l = link.get()] { write_loop(name, *l); }};
   }
+  // Until the connection stands, CAF carries the envelopes: a dial to an
+  // address a firewall swallows must not hold a round for its timeout.
+  if (!link->connected)
+    return false;
   link->queue.push_back(std::move(bytes));
   wake_.notify_all();
   return true;
@@ -58,10 +62,15 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
   {
     std::lock_guard<std::mutex> guard{mutex_};
     link.failed_dials = 0;
+    link.connected = true;
   }
   for (;;) {
     std::unique_lock<std::mutex> lock{mutex_};
-    link.busy = false;
+    if (link.busy) {
+      link.busy = false;
+      // A stop may wait for this (and writers ignore the spurious wake).
+      wake_.notify_all();
+    }
     if (!wake_.wait_for(lock, std::chrono::milliseconds{cfg_.idle_check_ms},
                         [&] { return stopping_ || !link.queue.empty(); })) {
       // Idle: a peer that stopped or restarted closed its end; this
@@ -70,6 +79,7 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
       if (peer_closed(link)) {
         ::close(link.fd);
         link.fd = -1;
+        link.connected = false;
         link.running = false;
         lock.unlock();
         cfg_.log->debug("model lane: {} closed the connection", name);
@@ -83,7 +93,13 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
     auto bytes = std::move(link.queue.front());
     link.queue.pop_front();
     lock.unlock();
-    if (auto st = write_frame(ssl->get(), bytes); !st) {
+    // A peer that closed would swallow one more write without a word (the
+    // kernel takes it, the peer answers with a reset): check first, so the
+    // envelope goes back rather than nowhere.
+    auto st = peer_closed(link) ? status{make_error(errc::io_error, "the peer closed the "
+                                                                    "connection")}
+                                : write_frame(ssl->get(), bytes);
+    if (!st) {
       drop_pending_sigpipe();
       lock.lock();
       auto unsent = std::exchange(link.queue, {});
@@ -98,6 +114,7 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
   std::lock_guard<std::mutex> guard{mutex_};
   ::close(link.fd);
   link.fd = -1;
+  link.connected = false;
   link.running = false;
 }
 
@@ -162,6 +179,7 @@ void model_lane::fail(const std::string& name, outbound& link, std::deque<std::s
     if (link.fd >= 0)
       ::close(link.fd);
     link.fd = -1;
+    link.connected = false;
     if (dial_failed)
       rest_ms <<= std::min(link.failed_dials++, 7);
     link.rest_until = clock::now() + std::chrono::milliseconds{rest_ms};
@@ -169,9 +187,11 @@ void model_lane::fail(const std::string& name, outbound& link, std::deque<std::s
     stopping = stopping_;
   }
   if (!stopping)
-    cfg_.log->warn("model lane to {} ({}): {}; {} envelope(s) go through CAF, and so does "
-                   "everything for {} for the next {} s",
-                   name, address, why, unsent.size(), name, rest_ms / 1000.0);
+    cfg_.log->warn("model lane to {} ({}): {}; CAF's connection carries its models for the "
+                   "next {} s{}",
+                   name, address, why, rest_ms / 1000.0,
+                   unsent.empty() ? std::string{}
+                                  : " (" + std::to_string(unsent.size()) + " unsent resent there)");
   for (auto& bytes : unsent)
     cfg_.on_undelivered(name, std::move(bytes));
   // Last: `send` joins this thread once it sees running == false.
