@@ -1,7 +1,9 @@
 // Two SLs on 127.21.1.1 and 127.21.2.1, each running the real mnist-ml on
 // its own 6,000-sample IID shard for one epoch, through a sentinel SN: both
 // end with the swarm's final model, and the SN's API shows the round
-// history (linked, the last one final) and both SLs under their SN.
+// history (linked, the last one final) and both SLs under their SN. The
+// models travel on the SLs' model lanes, or through CAF when one SL has
+// none.
 
 #define BOOST_TEST_MODULE sl_two_node
 #include <boost/test/unit_test.hpp>
@@ -116,4 +118,26 @@ BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_histo
   }
   check_round_history(c, digests[0]);
   check_node_parents(c);
+}
+
+BOOST_AUTO_TEST_CASE(an_sl_without_a_model_lane_trains_with_one_that_has_one) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 21, 2};
+  c.start_sn();
+  auto no_lane = mnist_spec(2);
+  no_lane.sl_flags = {"--no-model-lane"};
+  c.start_sl(1, mnist_spec(1));
+  c.start_sl(2, no_lane);
+  for (int i : {1, 2})
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(240s) == 0, c.failure(i));
+  auto first = final_digest(c.log(1));
+  BOOST_TEST(first.size() == 64u);
+  BOOST_TEST(first == final_digest(c.log(2)));
+  // SL-2 announced no lane, so SL-1 sent through CAF without trying one.
+  for (int i : {1, 2}) {
+    BOOST_TEST(c.log(i).find("model lane: connected") == std::string::npos, c.log(i));
+    BOOST_TEST(c.log(i).find("model lane to") == std::string::npos);
+  }
+  BOOST_TEST(c.log(1).find("model lane on") != std::string::npos);
+  BOOST_TEST(c.log(2).find("model lane on") == std::string::npos);
 }
