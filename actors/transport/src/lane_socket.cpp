@@ -37,6 +37,30 @@ expected<addrinfo_ptr> resolve(const std::string& host, uint16_t port, int flags
   return addrinfo_ptr{found, &freeaddrinfo};
 }
 
+/// A resolved address and a TCP socket of its family.
+struct resolved_socket {
+  addrinfo_ptr ai;
+  int fd = -1;
+};
+
+expected<resolved_socket> open_for(const std::string& host, uint16_t port, int flags) {
+  auto found = resolve(host, port, flags);
+  if (!found)
+    return found.error();
+  const addrinfo& ai = **found;
+  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
+  if (fd < 0)
+    return socket_error("model lane: socket");
+  return resolved_socket{std::move(*found), fd};
+}
+
+/// The error of the call that just failed on `fd` (errno), after closing it.
+error close_failed(int fd, const std::string& what) {
+  auto err = socket_error(what);
+  ::close(fd);
+  return err;
+}
+
 timeval to_timeval(int64_t ms) {
   timeval tv{};
   tv.tv_sec = static_cast<time_t>(ms / 1000);
@@ -47,28 +71,19 @@ timeval to_timeval(int64_t ms) {
 } // namespace
 
 expected<int> lane_listen(const std::string& host, uint16_t port, uint16_t& bound_port) {
-  auto found = resolve(host, port, AI_PASSIVE | AI_NUMERICHOST);
-  if (!found)
-    return found.error();
-  const addrinfo& ai = **found;
-  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
-  if (fd < 0)
-    return socket_error("model lane: socket");
+  auto opened = open_for(host, port, AI_PASSIVE | AI_NUMERICHOST);
+  if (!opened)
+    return opened.error();
+  const addrinfo& ai = *opened->ai;
+  int fd = opened->fd;
   int one = 1;
   (void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  auto where = format_address(host, port);
-  if (::bind(fd, ai.ai_addr, ai.ai_addrlen) != 0 || ::listen(fd, 64) != 0) {
-    auto err = socket_error("model lane: cannot listen on " + where);
-    ::close(fd);
-    return err;
-  }
+  if (::bind(fd, ai.ai_addr, ai.ai_addrlen) != 0 || ::listen(fd, 64) != 0)
+    return close_failed(fd, "model lane: cannot listen on " + format_address(host, port));
   sockaddr_storage ss{};
   socklen_t len = sizeof(ss);
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0) {
-    auto err = socket_error("model lane: getsockname");
-    ::close(fd);
-    return err;
-  }
+  if (getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+    return close_failed(fd, "model lane: getsockname");
   bound_port = ss.ss_family == AF_INET6 ? ntohs(reinterpret_cast<sockaddr_in6&>(ss).sin6_port)
                                         : ntohs(reinterpret_cast<sockaddr_in&>(ss).sin_port);
   return fd;
@@ -79,29 +94,21 @@ expected<int> lane_dial(const std::string& address, const std::string& source_ho
   auto ep = parse_address(address);
   if (!ep)
     return ep.error();
-  auto found = resolve(ep->host, ep->port, 0);
-  if (!found)
-    return found.error();
-  const addrinfo& ai = **found;
-  int fd = ::socket(ai.ai_family, ai.ai_socktype | SOCK_CLOEXEC, ai.ai_protocol);
-  if (fd < 0)
-    return socket_error("model lane: socket");
+  auto opened = open_for(ep->host, ep->port, 0);
+  if (!opened)
+    return opened.error();
+  const addrinfo& ai = *opened->ai;
+  int fd = opened->fd;
   if (source_host != "0.0.0.0" && source_host != "::" && !source_host.empty()) {
     auto source = resolve(source_host, 0, AI_PASSIVE | AI_NUMERICHOST);
     if (source && (*source)->ai_family == ai.ai_family
-        && ::bind(fd, (*source)->ai_addr, (*source)->ai_addrlen) != 0) {
-      auto err = socket_error("model lane: cannot dial from " + source_host);
-      ::close(fd);
-      return err;
-    }
+        && ::bind(fd, (*source)->ai_addr, (*source)->ai_addrlen) != 0)
+      return close_failed(fd, "model lane: cannot dial from " + source_host);
   }
   // Linux bounds a blocking connect by the send timeout.
   set_io_timeouts(fd, timeout_ms, timeout_ms);
-  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0) {
-    auto err = socket_error("cannot connect to " + address);
-    ::close(fd);
-    return err;
-  }
+  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0)
+    return close_failed(fd, "cannot connect to " + address);
   int one = 1;
   (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   return fd;
