@@ -4,7 +4,8 @@
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
-#include <openssl/x509_vfy.h>
+
+#include "swarm/identity/tls_identity.hpp"
 
 namespace swarm::api::detail {
 
@@ -29,23 +30,6 @@ error tls_error(std::string what) {
   return make_error(errc::invalid_argument, "API server TLS setup: " + what);
 }
 
-status add_trust(SSL_CTX& ctx, const identity::checked_identity& id) {
-  auto* store = X509_STORE_new();
-  if (store == nullptr)
-    return tls_error("cannot allocate the trust store");
-  // The context owns the store from here on, even if we fail below.
-  SSL_CTX_set_cert_store(&ctx, store);
-  for (const auto& ca : id.trust.cas()) {
-    if (X509_STORE_add_cert(store, ca.native()) != 1)
-      return tls_error("cannot trust " + ca.origin());
-    // Names the acceptable CAs in the CertificateRequest, so clients with
-    // several certificates (browsers, curl) pick a fitting one.
-    if (SSL_CTX_add_client_CA(&ctx, ca.native()) != 1)
-      return tls_error("cannot announce " + ca.origin());
-  }
-  return status::ok();
-}
-
 } // namespace
 
 status configure_tls(SSL_CTX& ctx, const identity::checked_identity& id, verify_fn verify) {
@@ -59,16 +43,9 @@ status configure_tls(SSL_CTX& ctx, const identity::checked_identity& id, verify_
                                  sizeof(session_context) - 1);
   if (SSL_CTX_set_cipher_list(&ctx, tls12_ciphers) != 1)
     return tls_error("cannot set the TLS 1.2 cipher suites");
-  if (SSL_CTX_use_certificate(&ctx, id.cert.native()) != 1)
-    return tls_error("cannot use " + id.cert.origin());
-  for (const auto& cert : id.intermediates)
-    if (SSL_CTX_add1_chain_cert(&ctx, cert.native()) != 1)
-      return tls_error("cannot add intermediate " + cert.origin());
-  if (SSL_CTX_use_PrivateKey(&ctx, id.key.native()) != 1)
-    return tls_error("cannot use the private key");
-  if (SSL_CTX_check_private_key(&ctx) != 1)
-    return tls_error("the private key does not match the certificate");
-  if (auto st = add_trust(ctx, id); !st)
+  if (auto st = identity::use_identity(ctx, id.cert, id.intermediates, id.key, id.trust, true,
+                                       "API server TLS setup");
+      !st)
     return st;
   SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, verify);
   return status::ok();

@@ -6,6 +6,7 @@
 #include <openssl/x509_vfy.h>
 
 #include "swarm/identity/certificate.hpp"
+#include "swarm/identity/tls_identity.hpp"
 
 namespace swarm::transport::detail {
 
@@ -65,21 +66,10 @@ expected<ssl_ctx_ptr> make_lane_context(const local_identity& self) {
   auto own = identity::certificate::from_pem(self.cert_pem, "own certificate");
   if (!own)
     return own.error();
-  if (SSL_CTX_use_certificate(ctx.get(), own->native()) != 1)
-    return lane_setup_error("cannot use the node's certificate");
-  for (const auto& cert : self.intermediates)
-    if (SSL_CTX_add1_chain_cert(ctx.get(), cert.native()) != 1)
-      return lane_setup_error("cannot add intermediate " + cert.origin());
-  if (SSL_CTX_use_PrivateKey(ctx.get(), self.key.native()) != 1
-      || SSL_CTX_check_private_key(ctx.get()) != 1)
-    return lane_setup_error("cannot use the node's key");
-  auto* store = X509_STORE_new();
-  if (store == nullptr)
-    return lane_setup_error("cannot allocate the trust store");
-  SSL_CTX_set_cert_store(ctx.get(), store);
-  for (const auto& ca : self.trust.cas())
-    if (X509_STORE_add_cert(store, ca.native()) != 1)
-      return lane_setup_error("cannot trust " + ca.origin());
+  if (auto st = identity::use_identity(*ctx, *own, self.intermediates, self.key, self.trust, false,
+                                       "model lane TLS setup");
+      !st)
+    return st.error();
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
   return ctx;
 }
