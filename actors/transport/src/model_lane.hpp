@@ -131,7 +131,7 @@ private:
   void write_loop(const std::string& name, outbound& link);
   expected<ssl_ptr> dial(const std::string& name, outbound& link);
   void fail(const std::string& name, outbound& link, std::deque<std::string> unsent,
-            const std::string& why, bool dial_failed);
+            const std::string& why, bool dial_failed, bool peer_gone);
   void reap_inbound();
   void reap_outbound();
   bool peer_closed(const outbound& link);

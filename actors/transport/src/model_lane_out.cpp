@@ -57,7 +57,7 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
     std::unique_lock<std::mutex> lock{mutex_};
     auto unsent = std::exchange(link.queue, {});
     lock.unlock();
-    return fail(name, link, std::move(unsent), ssl.error().message, true);
+    return fail(name, link, std::move(unsent), ssl.error().message, true, false);
   }
   {
     std::lock_guard<std::mutex> guard{mutex_};
@@ -96,16 +96,16 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
     // A peer that closed would swallow one more write without a word (the
     // kernel takes it, the peer answers with a reset): check first, so the
     // envelope goes back rather than nowhere.
-    auto st = peer_closed(link) ? status{make_error(errc::io_error, "the peer closed the "
-                                                                    "connection")}
-                                : write_frame(ssl->get(), bytes);
+    bool gone = peer_closed(link);
+    auto st = gone ? status{make_error(errc::io_error, "the peer closed the connection")}
+                   : write_frame(ssl->get(), bytes);
     if (!st) {
       drop_pending_sigpipe();
       lock.lock();
       auto unsent = std::exchange(link.queue, {});
       lock.unlock();
       unsent.push_front(std::move(bytes));
-      return fail(name, link, std::move(unsent), st.error().message, false);
+      return fail(name, link, std::move(unsent), st.error().message, false, gone);
     }
   }
   // A close_notify, so the reader sees an orderly end rather than a cut.
@@ -170,7 +170,7 @@ expected<ssl_ptr> model_lane::dial(const std::string& name, outbound& link) {
 }
 
 void model_lane::fail(const std::string& name, outbound& link, std::deque<std::string> unsent,
-                      const std::string& why, bool dial_failed) {
+                      const std::string& why, bool dial_failed, bool peer_gone) {
   std::string address;
   bool stopping = false;
   int64_t rest_ms = cfg_.retry_ms;
@@ -186,12 +186,15 @@ void model_lane::fail(const std::string& name, outbound& link, std::deque<std::s
     address = link.address;
     stopping = stopping_;
   }
+  // A peer that closed its end stopped or restarted: news, not a fault.
+  auto level = peer_gone ? spdlog::level::info : spdlog::level::warn;
   if (!stopping)
-    cfg_.log->warn("model lane to {} ({}): {}; CAF's connection carries its models for the "
-                   "next {} s{}",
-                   name, address, why, rest_ms / 1000.0,
-                   unsent.empty() ? std::string{}
-                                  : " (" + std::to_string(unsent.size()) + " unsent resent there)");
+    cfg_.log->log(level,
+                  "model lane to {} ({}): {}; CAF's connection carries its models for the "
+                  "next {} s{}",
+                  name, address, why, rest_ms / 1000.0,
+                  unsent.empty() ? std::string{}
+                                 : " (" + std::to_string(unsent.size()) + " unsent resent there)");
   for (auto& bytes : unsent)
     cfg_.on_undelivered(name, std::move(bytes));
   // Last: `send` joins this thread once it sees running == false.
