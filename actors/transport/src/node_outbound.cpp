@@ -61,8 +61,9 @@ expected<std::string> node_actor::encode_checked(wire::Envelope& env, std::strin
 }
 
 void node_actor::send_bytes(peer_entry& peer, std::string bytes) {
-  // A model-sized envelope for a peer with a lane goes there, unless the
-  // lane to it rests after a failure.
+  // A model-sized envelope for a peer with a lane goes there once its
+  // connection stands (CAF carries it during the dial, and while the lane
+  // rests after a failure).
   if (setup_.lane && bytes.size() >= setup_.cfg.lane_min_bytes && peer.hs->verified()
       && !peer.superseded && !peer.hs->peer_lane_address().empty()
       && setup_.lane->send(peer.hs->peer().name, peer.hs->peer_lane_address(), bytes))
