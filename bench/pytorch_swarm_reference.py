@@ -46,6 +46,10 @@ def run(seed, args, x, y, x_test, y_test):
     rng = np.random.default_rng(seed)
     shards = np.array_split(rng.permutation(x.shape[0]), args.nodes)
     models = [make_model() for _ in range(args.nodes)]
+    if args.same_init:
+        # mnist-ml seeds every node's initial model with SWARM_SEED alone.
+        for m in models[1:]:
+            m.load_state_dict(models[0].state_dict())
     opts = [torch.optim.Adam(m.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-7)
             for m in models]
     loss_fn = nn.CrossEntropyLoss()
@@ -80,6 +84,9 @@ def main():
     parser.add_argument("--sync-frequency", type=int, default=128)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--same-init", action="store_true",
+                        help="every node starts from the same initial model (the initial "
+                             "sync then changes nothing), instead of its own")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 

@@ -160,9 +160,7 @@ void round_coordinator::step(const std::string& from, const round_message& msg, 
                [&](const refusal_msg& m) { on_refusal(from, m); },
                [&](const catch_up_request_msg& m) {
                  if (committed_.round > m.committed_round)
-                   send(from, catch_up_msg{committed_.round, committed_.term, committed_.leader,
-                                           committed_.digest, committed_.model,
-                                           committed_.participants, committed_.final});
+                   send_catch_up(from);
                },
                [&](const catch_up_msg& m) { on_catch_up(from, m); },
                [&](const proposal_request_msg& m) { on_proposal_request(from, m); },
@@ -180,9 +178,7 @@ bool round_coordinator::route_by_round(const std::string& from, uint64_t round) 
   if (round < open) {
     // The sender is behind: hand it the latest committed model.
     if (committed_.round > 0)
-      send(from, catch_up_msg{committed_.round, committed_.term, committed_.leader,
-                              committed_.digest, committed_.model, committed_.participants,
-                              committed_.final});
+      send_catch_up(from);
   } else {
     send(from, catch_up_request_msg{committed_.round});
   }
@@ -247,7 +243,8 @@ void round_coordinator::on_proposal(const std::string& from, const proposal_msg&
   }
   deferred_.reset();
   bool known = accepted_ && accepted_->digest == m.digest;
-  accepted_ = accepted_state{m.term, m.digest, std::move(model), m.participants, m.final};
+  accepted_ =
+    accepted_state{m.term, m.digest, std::move(model), m.participants, m.final, m.electors};
   send(from, accepted_msg{m.round, m.term, m.digest});
   // A resent proposal, or one a new leader re-proposes, is no news.
   if (!known)
@@ -259,12 +256,20 @@ void round_coordinator::on_commit(const std::string& from, const commit_msg& m) 
     return;
   if (m.round == committed_.round + 1 && accepted_ && accepted_->term == m.term
       && accepted_->digest == m.digest) {
-    committed_state next{m.round, m.term, from, m.digest, accepted_->model,
-                         accepted_->participants, accepted_->final};
+    committed_state next{m.round,         m.term,
+                         from,            m.digest,
+                         accepted_->model, accepted_->participants,
+                         accepted_->final, accepted_->electors};
     commit(std::move(next), false, false);
     return;
   }
   send(from, catch_up_request_msg{committed_.round});
+}
+
+void round_coordinator::send_catch_up(const std::string& to) {
+  const auto& c = committed_;
+  send(to, catch_up_msg{c.round, c.term, c.leader, c.digest, c.model, c.participants, c.final,
+                        c.electors});
 }
 
 void round_coordinator::on_catch_up(const std::string& from, const catch_up_msg& m) {
@@ -272,7 +277,8 @@ void round_coordinator::on_catch_up(const std::string& from, const catch_up_msg&
   if (m.round <= committed_.round || !m.model)
     return;
   ++stats_.catch_ups;
-  committed_state next{m.round, m.term, m.leader, m.digest, m.model, m.participants, m.final};
+  committed_state next{m.round, m.term,         m.leader, m.digest,
+                       m.model, m.participants, m.final,  m.electors};
   commit(std::move(next), false, true);
 }
 
@@ -307,6 +313,7 @@ void round_coordinator::commit(committed_state next, bool led_by_me, bool caught
   ev.digest = committed_.digest;
   ev.model = committed_.model;
   ev.participants = committed_.participants;
+  ev.electors = committed_.electors;
   ev.final = committed_.final;
   ev.led_by_me = led_by_me;
   ev.caught_up = caught_up || !took_part;

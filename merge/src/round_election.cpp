@@ -9,10 +9,11 @@ namespace swarm::merge {
 std::set<std::string> round_coordinator::electorate() const {
   std::set<std::string> result;
   if (committed_.round > 0) {
-    // The previous round's participants: the same set on every node that
-    // knows that commit, so majorities of it always intersect.
+    // Fixed by the previous commit (its participants and electors): the
+    // same set on every node that knows it, so majorities of it intersect.
     for (const auto& p : committed_.participants)
       result.insert(p.name);
+    result.insert(committed_.electors.begin(), committed_.electors.end());
     return result;
   }
   result = seen_;
@@ -39,6 +40,7 @@ std::optional<std::string> round_coordinator::candidate(uint64_t term) const {
       if (p.info.eligible)
         eligible.push_back(p.name);
   }
+  bool from_participants = !eligible.empty();
   if (eligible.empty()) {
     // Round 1, or no eligible node took part last round: the eligible nodes
     // seen so far (a live peer that has not checked in counts as eligible
@@ -53,6 +55,8 @@ std::optional<std::string> round_coordinator::candidate(uint64_t term) const {
   if (eligible.empty())
     return std::nullopt;
   std::sort(eligible.begin(), eligible.end());
+  if (from_participants)
+    append_elector_candidates(eligible);
   // Term 0 goes to the first eligible participant by name, which keeps a
   // stable leader while the participants stay (no election needed); each
   // later term moves to the next one. Not the previous round's leader:
@@ -60,6 +64,28 @@ std::optional<std::string> round_coordinator::candidate(uint64_t term) const {
   // too, nodes disagree on who led it, and two nodes would each count the
   // same term-0 check-ins as votes for themselves.
   return eligible[term % eligible.size()];
+}
+
+void round_coordinator::append_elector_candidates(std::vector<std::string>& candidates) const {
+  // After the eligible participants (so term 0, which check-ins vote for
+  // without a request, stays a function of the commit alone), the electors
+  // that skipped the last round: if every participant died, the survivors
+  // still hold a majority and need one of them to lead. Whether they are
+  // eligible is known from their check-ins only, so views may differ here;
+  // terms above 0 take explicit votes, which keeps one leader per term.
+  std::set<std::string> participants;
+  for (const auto& p : committed_.participants)
+    participants.insert(p.name);
+  std::set<std::string> others;
+  for (const auto& name : committed_.electors) {
+    if (participants.contains(name))
+      continue;
+    auto i = checkins_.find(name);
+    bool ok = name == self_ ? cfg_.eligible : (i == checkins_.end() || i->second.first.eligible);
+    if (ok)
+      others.insert(name);
+  }
+  candidates.insert(candidates.end(), others.begin(), others.end());
 }
 
 bool round_coordinator::has_majority(const std::set<std::string>& voters) const {
@@ -105,6 +131,7 @@ void round_coordinator::on_vote_request(const std::string& from, const vote_requ
       reply.accepted_digest = accepted_->digest;
       reply.accepted_model = accepted_->model;
       reply.accepted_participants = accepted_->participants;
+      reply.accepted_electors = accepted_->electors;
     }
   }
   send(from, std::move(reply));
@@ -124,8 +151,9 @@ void round_coordinator::on_vote(const std::string& from, const vote_msg& m, int6
     // Finality is recomputed from the participants when re-proposing.
     bool final = std::all_of(m.accepted_participants.begin(), m.accepted_participants.end(),
                              [](const participant& p) { return p.info.done; });
-    lead_->recovered = accepted_state{m.accepted_term, m.accepted_digest, m.accepted_model,
-                                      m.accepted_participants, final};
+    lead_->recovered = accepted_state{m.accepted_term,         m.accepted_digest,
+                                      m.accepted_model,        m.accepted_participants,
+                                      final,                   m.accepted_electors};
   }
 }
 

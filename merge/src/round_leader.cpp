@@ -92,6 +92,7 @@ void round_coordinator::take_model(const std::string& from, const checkin_info& 
     ++stats_.refusals_sent;
     send(from, refusal_msg{committed_.round + 1, st.error().message});
     lead.members.erase(member);
+    lead.refused.insert(from);
     checkins_.erase(from);
   } else {
     lead.models[from] = {info, model};
@@ -149,9 +150,27 @@ void round_coordinator::try_merge(int64_t now_ms, bool timed_out) {
     return lead.models.contains(x);
   });
   proposal.final = all_done && nobody_else;
+  proposal.electors = next_electors(proposal.participants);
   proposal.term = term_;
   proposal.digest = digest(*proposal.model);
   propose(std::move(proposal), now_ms);
+}
+
+std::vector<std::string>
+round_coordinator::next_electors(const std::vector<participant>& participants) const {
+  // The members of this round's electorate that are alive in this node's
+  // view and were not refused: the participants vote anyway, and a node
+  // that skipped the round, still training, keeps its vote. Dead names
+  // drop out here; a node that never took part comes in by taking part.
+  std::set<std::string> skip;
+  for (const auto& p : participants)
+    skip.insert(p.name);
+  skip.insert(lead_->refused.begin(), lead_->refused.end());
+  std::vector<std::string> result;
+  for (const auto& name : electorate())
+    if (!skip.contains(name) && live_peers_.contains(name))
+      result.push_back(name);
+  return result;
 }
 
 void round_coordinator::propose(accepted_state proposal, int64_t now_ms) {
@@ -166,7 +185,7 @@ void round_coordinator::propose(accepted_state proposal, int64_t now_ms) {
   // Peers that shared their models rebuild the merged one themselves.
   broadcast(proposal_msg{committed_.round + 1, term_, proposal.digest,
                          shares_models() ? nullptr : proposal.model, proposal.participants,
-                         proposal.final});
+                         proposal.final, proposal.electors});
   maybe_commit();
   if (lead_ && lead_->phase == leader_state::proposing)
     announce(*lead_->proposal);
@@ -192,8 +211,9 @@ void round_coordinator::maybe_commit() {
     return;
   auto round = committed_.round + 1;
   broadcast(commit_msg{round, term_, p.digest});
-  commit(committed_state{round, term_, self_, p.digest, p.model, p.participants, p.final}, true,
-         false);
+  commit(committed_state{round, term_, self_, p.digest, p.model, p.participants, p.final,
+                         p.electors},
+         true, false);
 }
 
 void round_coordinator::announce(const accepted_state& value) {
@@ -234,7 +254,8 @@ void round_coordinator::leader_tick(int64_t now_ms) {
     const auto& p = *lead.proposal;
     for (const auto& to : audience())
       if (!lead.acks.contains(to))
-        send(to, proposal_msg{round, term_, p.digest, p.model, p.participants, p.final});
+        send(to, proposal_msg{round, term_, p.digest, p.model, p.participants, p.final,
+                              p.electors});
   }
 }
 

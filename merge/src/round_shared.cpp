@@ -129,7 +129,7 @@ void round_coordinator::on_proposal_request(const std::string& from,
       || m.term != term_)
     return;
   const auto& p = *lead_->proposal;
-  send(from, proposal_msg{m.round, term_, p.digest, p.model, p.participants, p.final});
+  send(from, proposal_msg{m.round, term_, p.digest, p.model, p.participants, p.final, p.electors});
 }
 
 } // namespace swarm::merge

@@ -35,7 +35,7 @@ round_stall round_coordinator::stall() const {
   size_t needed = members.size() / 2 + 1;
   if (live_voters.size() < needed) {
     std::string who = committed_.round > 0
-                        ? "round " + std::to_string(committed_.round) + "'s participants"
+                        ? "round " + std::to_string(committed_.round) + "'s electorate"
                         : "the nodes seen so far";
     return {round_stall::cause::majority,
             "round " + round + " needs " + std::to_string(needed) + " of " + who + " ("

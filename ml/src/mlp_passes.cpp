@@ -57,7 +57,9 @@ batch_result mlp::run_batch(const float* images, const uint8_t* labels, size_t b
   for (size_t j = 0; j < batch; ++j) {
     float* col = hidden_.data() + j * cfg_.hidden;
     for (size_t i = 0; i < cfg_.hidden; ++i) {
-      const float a = std::max(col[i] + b1[i], 0.0f);
+      // Zero first: std::max returns its first argument when the other is
+      // NaN, so a NaN input ends at 0 here, as in the AVX-512 kernels.
+      const float a = std::max(0.0f, col[i] + b1[i]);
       const bool keep = !dropping || detail::dropout_bits(key, j, i, cfg_.hidden) >= threshold;
       col[i] = keep ? a * scale : 0.0f;
     }

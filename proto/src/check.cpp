@@ -136,6 +136,12 @@ status check_round(const RoundMessage& x) {
                 max_round_participants),
     check_count("round.catch_up.participants", x.catch_up().participants_size(),
                 max_round_participants),
+    check_count("round.proposal.electors", x.proposal().electors_size(), max_round_participants),
+    check_count("round.catch_up.electors", x.catch_up().electors_size(), max_round_participants),
+    check_count("round.vote.accepted_participants", x.vote().accepted_participants_size(),
+                max_round_participants),
+    check_count("round.vote.accepted_electors", x.vote().accepted_electors_size(),
+                max_round_participants),
   });
 }
 

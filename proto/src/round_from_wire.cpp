@@ -55,6 +55,19 @@ expected<std::vector<participant>> participants_of(const Repeated& xs, std::stri
   return result;
 }
 
+template <class Repeated>
+expected<std::vector<std::string>> electors_of(const Repeated& xs, std::string_view peer) {
+  if (static_cast<size_t>(xs.size()) > max_round_participants)
+    return make_error(errc::invalid_argument, who(peer, "too many electors"));
+  std::vector<std::string> result;
+  for (const auto& x : xs) {
+    if (x.empty() || x.size() > max_name_bytes)
+      return make_error(errc::invalid_argument, who(peer, "bad elector name"));
+    result.push_back(x);
+  }
+  return result;
+}
+
 expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announced,
                              std::string_view peer) {
   // from_wire recomputes the bundle's own digest, if it has one; the
@@ -72,10 +85,10 @@ expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announce
 }
 
 // The three bodies that carry a model with a digest and participants.
-template <class Msg, class Body>
+template <class Msg, class Body, class Names>
 expected<round_message> with_model(Msg m, const std::string& digest_bytes,
                                    const ModelBundle& bundle, const Body& participants,
-                                   std::string_view peer) {
+                                   const Names& electors, std::string_view peer) {
   auto d = digest_of(digest_bytes, peer);
   if (!d)
     return d.error();
@@ -91,14 +104,19 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
   auto ps = participants_of(participants, peer);
   if (!ps)
     return ps.error();
+  auto es = electors_of(electors, peer);
+  if (!es)
+    return es.error();
   if constexpr (std::is_same_v<Msg, vote_msg>) {
     m.accepted_digest = *d;
     m.accepted_model = std::move(*model);
     m.accepted_participants = std::move(*ps);
+    m.accepted_electors = std::move(*es);
   } else {
     m.digest = *d;
     m.model = std::move(*model);
     m.participants = std::move(*ps);
+    m.electors = std::move(*es);
   }
   return round_message{std::move(m)};
 }
@@ -126,11 +144,11 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       return round_message{vote_request_msg{r, t}};
     case RoundMessage::kVote: {
       const auto& v = x.vote();
-      vote_msg m{r, t, v.granted(), v.accepted_term(), {}, nullptr, {}};
+      vote_msg m{r, t, v.granted(), v.accepted_term(), {}, nullptr, {}, {}};
       if (v.accepted_digest().empty())
         return round_message{std::move(m)};
       return with_model(std::move(m), v.accepted_digest(), v.accepted_model(),
-                        v.accepted_participants(), peer);
+                        v.accepted_participants(), v.accepted_electors(), peer);
     }
     case RoundMessage::kModelRequest:
       return round_message{model_request_msg{r, t}};
@@ -147,8 +165,8 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       return round_message{heartbeat_msg{r, t}};
     case RoundMessage::kProposal: {
       const auto& p = x.proposal();
-      return with_model(proposal_msg{r, t, {}, nullptr, {}, p.final()}, p.digest(), p.model(),
-                        p.participants(), peer);
+      return with_model(proposal_msg{r, t, {}, nullptr, {}, p.final(), {}}, p.digest(),
+                        p.model(), p.participants(), p.electors(), peer);
     }
     case RoundMessage::kAccepted: {
       auto d = digest_of(x.accepted().digest(), peer);
@@ -170,8 +188,8 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       const auto& c = x.catch_up();
       if (c.leader().size() > max_name_bytes)
         return make_error(errc::invalid_argument, who(peer, "bad leader name"));
-      return with_model(catch_up_msg{r, t, c.leader(), {}, nullptr, {}, c.final()}, c.digest(),
-                        c.model(), c.participants(), peer);
+      return with_model(catch_up_msg{r, t, c.leader(), {}, nullptr, {}, c.final(), {}},
+                        c.digest(), c.model(), c.participants(), c.electors(), peer);
     }
     case RoundMessage::kProposalRequest:
       return round_message{proposal_request_msg{r, t}};

@@ -65,6 +65,8 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
             v.set_accepted_digest(bytes_of(m.accepted_digest));
             to_wire(*m.accepted_model, *v.mutable_accepted_model(), &m.accepted_digest);
             fill(*v.mutable_accepted_participants(), m.accepted_participants);
+            v.mutable_accepted_electors()->Add(m.accepted_electors.begin(),
+                                               m.accepted_electors.end());
           }
         } else if constexpr (std::is_same_v<T, model_request_msg>) {
           out.mutable_model_request();
@@ -83,6 +85,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
             to_wire(*m.model, *p.mutable_model());
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
+          p.mutable_electors()->Add(m.electors.begin(), m.electors.end());
         } else if constexpr (std::is_same_v<T, proposal_request_msg>) {
           out.mutable_proposal_request();
         } else if constexpr (std::is_same_v<T, final_loaded_msg>) {
@@ -100,6 +103,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           to_wire(*m.model, *c.mutable_model(), &m.digest);
           fill(*c.mutable_participants(), m.participants);
           c.set_final(m.final);
+          c.mutable_electors()->Add(m.electors.begin(), m.electors.end());
         }
       }
     },

@@ -102,6 +102,8 @@ void round_cluster::check_commit(size_t i, const merge::round_event& ev) {
                 + std::to_string(ev.term) + ")");
     else if (known->second.final != ev.final)
       violation("round " + round + " is final at some nodes only");
+    else if (known->second.electors != ev.electors)
+      violation("round " + round + " names different electors at " + who);
     return;
   }
   if (ev.participants.size() < opts_.config.min_peers)
@@ -114,8 +116,8 @@ void round_cluster::check_commit(size_t i, const merge::round_event& ev) {
   else if (*expected != ev.digest)
     violation("round " + round + " (leader " + ev.leader + ") is not the merge of its "
               + "participants' check-ins");
-  commits_.emplace(ev.round, observed_commit{ev.digest, ev.model, ev.participants, ev.leader,
-                                             ev.term, ev.final, now_ms_});
+  commits_.emplace(ev.round, observed_commit{ev.digest, ev.model, ev.participants, ev.electors,
+                                             ev.leader, ev.term, ev.final, now_ms_});
 }
 
 void round_cluster::check_end() {

@@ -5,8 +5,8 @@
 // 7 nodes, min_peers, epochs, train-end mode, loss, delay, duplication,
 // membership delay, a straggler, a node without admin rights, and a
 // schedule of partitions, stalls, crashes and restarts. Safety must hold
-// in every run. Liveness must hold unless the electorate (the last round's
-// participants) has no live majority or fewer than min_peers nodes run:
+// in every run. Liveness must hold unless the electorate (fixed by the last
+// commit) has no live majority or fewer than min_peers nodes run:
 // then no round can ever commit again (see round_coordinator); such runs
 // are counted, not failed.
 
@@ -98,8 +98,8 @@ void run_faults(round_cluster& c, const round_cluster_options& o, membership::pr
 // Whether no round can commit any more by design: the next electorate
 // lacks a live majority, or fewer than min_peers nodes run.
 bool stuck_by_design(const round_cluster& c, uint32_t min_peers) {
-  const auto* electorate = live_electorate(c);
-  return (electorate != nullptr && 2 * alive_in(c, *electorate) <= electorate->size())
+  auto electorate = live_electorate(c);
+  return (!electorate.empty() && 2 * alive_in(c, electorate) <= electorate.size())
          || running_count(c) < min_peers;
 }
 

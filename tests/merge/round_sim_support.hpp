@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <numeric>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,28 +67,33 @@ inline bool require_clean_end(round_cluster& c, uint64_t seed, int64_t limit_ms 
   return require_no_violation(c, seed);
 }
 
-/// Returns the participants of the latest round that a running node knows
-/// committed: the electorate the live nodes need a majority of. A round
-/// committed only by a node that died before anyone heard of it binds
-/// nobody (the others are still in it, with the previous electorate).
-/// Null before any live node committed.
-inline const std::vector<merge::participant>* live_electorate(const round_cluster& c) {
+/// Returns the electorate fixed by the latest round that a running node
+/// knows committed (its participants and electors): the set the live nodes
+/// need a majority of. A round committed only by a node that died before
+/// anyone heard of it binds nobody (the others are still in it, with the
+/// previous electorate). Empty before any live node committed.
+inline std::set<std::string> live_electorate(const round_cluster& c) {
   uint64_t known = 0;
   for (size_t i = 0; i < c.size(); ++i)
     if (c.running(i) && c.node(i) != nullptr)
       known = std::max(known, c.node(i)->committed_round());
+  std::set<std::string> result;
   auto i = c.commits().find(known);
-  return i == c.commits().end() ? nullptr : &i->second.participants;
+  if (i == c.commits().end())
+    return result;
+  for (const auto& p : i->second.participants)
+    result.insert(p.name);
+  result.insert(i->second.electors.begin(), i->second.electors.end());
+  return result;
 }
 
 /// Returns how many of `electorate` run, not counting slot `except`.
-inline size_t alive_in(const round_cluster& c, const std::vector<merge::participant>& electorate,
+inline size_t alive_in(const round_cluster& c, const std::set<std::string>& electorate,
                        size_t except = SIZE_MAX) {
   size_t alive = 0;
-  for (const auto& p : electorate)
-    for (size_t i = 0; i < c.size(); ++i)
-      if (i != except && c.running(i) && c.name_of(i) == p.name)
-        ++alive;
+  for (size_t i = 0; i < c.size(); ++i)
+    if (i != except && c.running(i) && electorate.contains(c.name_of(i)))
+      ++alive;
   return alive;
 }
 
@@ -96,10 +102,10 @@ inline size_t alive_in(const round_cluster& c, const std::vector<merge::particip
 /// ever commit again (by design, see round_coordinator; restarted nodes
 /// come back under fresh names).
 inline bool crash_keeps_a_majority(const round_cluster& c, size_t victim) {
-  const auto* electorate = live_electorate(c);
-  if (electorate == nullptr)
+  auto electorate = live_electorate(c);
+  if (electorate.empty())
     return true;
-  return 2 * alive_in(c, *electorate, victim) > electorate->size();
+  return 2 * alive_in(c, electorate, victim) > electorate.size();
 }
 
 /// Returns how many rounds any node committed.

@@ -1,6 +1,6 @@
 // Two SLs with toy ML nodes on 127.28.{1,2}.1. Once a round with both
 // committed, SL 2 is killed (kill -9, with its ML child). SL 1 alone is no
-// majority of that round's participants, so no round can commit again (it
+// majority of that round's electorate, so no round can commit again (it
 // cannot tell a dead peer from a partition); instead of hanging without a
 // word, it logs what the round lacks and who is missing.
 
@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_says_which_peers_it_waits_for
   BOOST_REQUIRE_MESSAGE(said, "no stall warning\n" << c.dump());
   BOOST_TEST_MESSAGE(line);
   BOOST_TEST(line.find("WARNING : no commit for ") != std::string::npos, line);
-  BOOST_TEST(line.find("participants (SL-1~") != std::string::npos, line);
+  BOOST_TEST(line.find("electorate (SL-1~") != std::string::npos, line);
   BOOST_TEST(line.find(", SL-2~") != std::string::npos, line);
   BOOST_TEST(line.find("alive: SL-1~") != std::string::npos, line);
   BOOST_TEST(line.find("SL-2~", line.find("alive: ")) == std::string::npos, line);

@@ -72,9 +72,10 @@ BOOST_AUTO_TEST_CASE(a_check_in_for_the_leader_carries_the_model_bitwise_without
   BOOST_CHECK(back.info == info());
 }
 
-BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) {
+BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_its_participants_and_electors) {
   auto model = small_model(0.5f);
-  proposal_msg p{7, 1, digest(*model), model, {participant{"SL-2~01", info()}}, true};
+  proposal_msg p{7, 1, digest(*model), model, {participant{"SL-2~01", info()}}, true,
+                 {"SL-3~02"}};
   auto back = std::get<proposal_msg>(trip(p));
   BOOST_CHECK_EQUAL(back.round, 7u);
   BOOST_CHECK(back.final);
@@ -84,11 +85,12 @@ BOOST_AUTO_TEST_CASE(a_proposal_carries_its_model_bitwise_and_its_participants) 
   BOOST_CHECK(enc.encode("mnist", "SL-1~1", p).round().proposal().model().sha256().empty());
   BOOST_REQUIRE_EQUAL(back.participants.size(), 1u);
   BOOST_CHECK_EQUAL(back.participants[0].name, "SL-2~01");
+  BOOST_CHECK(back.electors == std::vector<std::string>{"SL-3~02"});
 }
 
 BOOST_AUTO_TEST_CASE(a_digest_only_proposal_and_its_request_round_trip) {
   auto model = small_model(2.0f);
-  proposal_msg p{5, 0, digest(*model), nullptr, {participant{"SL-1~01", info()}}, false};
+  proposal_msg p{5, 0, digest(*model), nullptr, {participant{"SL-1~01", info()}}, false, {}};
   auto back = std::get<proposal_msg>(trip(p));
   BOOST_CHECK(!back.model);
   BOOST_CHECK(back.digest == p.digest);
@@ -105,15 +107,18 @@ BOOST_AUTO_TEST_CASE(final_loaded_round_trips_with_its_round) {
 
 BOOST_AUTO_TEST_CASE(votes_catch_ups_and_small_messages_round_trip) {
   auto model = small_model(1.0f);
-  vote_msg v{3, 2, true, 1, digest(*model), model, {participant{"a~1", info()}}};
+  vote_msg v{3, 2, true, 1, digest(*model), model, {participant{"a~1", info()}}, {"b~2", "c~3"}};
   auto vb = std::get<vote_msg>(trip(v));
+  BOOST_CHECK(vb.accepted_electors == v.accepted_electors);
   BOOST_CHECK(vb.granted);
   BOOST_CHECK_EQUAL(vb.accepted_term, 1u);
   BOOST_CHECK(vb.accepted_model && digest(*vb.accepted_model) == v.accepted_digest);
-  auto empty = std::get<vote_msg>(trip(vote_msg{3, 2, false, 0, {}, nullptr, {}}));
+  auto empty = std::get<vote_msg>(trip(vote_msg{3, 2, false, 0, {}, nullptr, {}, {}}));
   BOOST_CHECK(!empty.granted && !empty.accepted_model);
-  catch_up_msg c{9, 0, "SL-3~aa", digest(*model), model, {}, false};
-  BOOST_CHECK_EQUAL(std::get<catch_up_msg>(trip(c)).leader, "SL-3~aa");
+  catch_up_msg c{9, 0, "SL-3~aa", digest(*model), model, {}, false, {"SL-4~bb"}};
+  auto cb = std::get<catch_up_msg>(trip(c));
+  BOOST_CHECK_EQUAL(cb.leader, "SL-3~aa");
+  BOOST_CHECK(cb.electors == c.electors);
   BOOST_CHECK_EQUAL(std::get<catch_up_request_msg>(trip(catch_up_request_msg{5})).committed_round,
                     5u);
   BOOST_CHECK_EQUAL(std::get<refusal_msg>(trip(refusal_msg{2, "wrong shape"})).reason,
@@ -127,7 +132,7 @@ BOOST_AUTO_TEST_CASE(a_catch_up_whose_model_differs_from_its_digest_is_refused) 
   auto other = small_model(1.0f);
   wire::round_encoder enc;
   auto env =
-    enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*other), model, {}, false});
+    enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*other), model, {}, false, {}});
   auto back = wire::round_from_wire(env.round(), "SL-1");
   BOOST_REQUIRE(!back);
   BOOST_CHECK_EQUAL(back.error().code, errc::checksum_mismatch);
@@ -139,10 +144,22 @@ BOOST_AUTO_TEST_CASE(a_catch_up_whose_model_differs_from_its_digest_is_refused) 
   BOOST_CHECK(bare.error().message.find("without its SHA-256") != std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(an_empty_elector_name_is_refused_with_the_peer_named) {
+  auto model = small_model(0.0f);
+  wire::round_encoder enc;
+  auto env = enc.encode("mnist", "SL-1~1",
+                        catch_up_msg{1, 0, "SL-1~1", digest(*model), model, {}, false, {"x"}});
+  env.mutable_round()->mutable_catch_up()->set_electors(0, "");
+  auto back = wire::round_from_wire(env.round(), "SL-7");
+  BOOST_REQUIRE(!back);
+  BOOST_CHECK(back.error().message.find("SL-7") != std::string::npos);
+  BOOST_CHECK(back.error().message.find("bad elector name") != std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(a_tampered_model_or_a_short_digest_is_refused) {
   auto model = small_model(0.0f);
   wire::round_encoder enc;
-  auto env = enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*model), model, {}, false});
+  auto env = enc.encode("mnist", "SL-1~1", catch_up_msg{1, 0, "SL-1~1", digest(*model), model, {}, false, {}});
   auto& data = *env.mutable_round()->mutable_catch_up()->mutable_model()->mutable_data();
   data[0] ^= 1;
   auto tampered = wire::round_from_wire(env.round(), "SL-1");

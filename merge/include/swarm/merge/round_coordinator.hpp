@@ -63,6 +63,8 @@ struct round_event {
   model_ptr model;
   /// Who took part, with what they checked in.
   std::vector<participant> participants;
+  /// The next round's electorate besides the participants.
+  std::vector<std::string> electors;
   /// Whether this is the final model of the training.
   bool final = false;
   /// Whether this node led the round (it then writes the round record).
@@ -127,7 +129,11 @@ struct round_stall {
 /// threads or clocks, so the simulator drives it with simulated time.
 ///
 /// Safety: each round is a single-decree Paxos instance. Round r's
-/// electorate is the participant set of committed round r-1; a leader of
+/// electorate is fixed by committed round r-1: its participants, and the
+/// members of round r-1's electorate that its leader saw alive when it
+/// proposed (`proposal_msg::electors`: a node that skipped a round, still
+/// training, keeps its vote, so one dead participant of a round that
+/// committed with `min_peers` of N nodes does not stop the next); a leader of
 /// (r, t) needs votes from a majority of it (in term 0 a check-in is a vote
 /// for the default leader: the first eligible participant of round r-1 by
 /// name, a function of the committed value alone), and a proposal
@@ -146,8 +152,8 @@ struct round_stall {
 /// Acceptor state lives in memory only: a node that restarts must use a new
 /// `self` (e.g. its name plus a boot id), or it may vote again with
 /// amnesia and a round can commit twice. Liveness needs a live majority of
-/// the electorate: if few nodes took part in the last round and most of
-/// them die, no round commits again (dead names are never voted out).
+/// the electorate: if most of it dies before the next commit, no round
+/// commits again (dead names leave it only through a commit).
 class round_coordinator {
 public:
   /// Creates the machine of node `self`.
@@ -227,7 +233,7 @@ public:
   bool peers_have_final() const;
 
   /// Says what the open round lacks to commit, for a node that waits in it:
-  /// a live majority of the electorate (the previous round's participants),
+  /// a live majority of the electorate (fixed by the previous round),
   /// live nodes for `min_peers`, or check-ins. `none` when it lacks nothing
   /// (the exchange may still be under way) or when this node does not wait.
   round_stall stall() const;
@@ -246,6 +252,7 @@ private:
     model_ptr model;
     std::vector<participant> participants;
     bool final = false;
+    std::vector<std::string> electors;
   };
 
   struct accepted_state {
@@ -254,6 +261,7 @@ private:
     model_ptr model;
     std::vector<participant> participants;
     bool final = false;
+    std::vector<std::string> electors;
   };
 
   struct leader_state {
@@ -264,6 +272,7 @@ private:
     std::map<std::string, std::pair<checkin_info, model_ptr>> models;
     std::optional<accepted_state> proposal;
     std::set<std::string> acks;
+    std::set<std::string> refused;
     int64_t phase_started_ms = 0;
     int64_t last_heartbeat_ms = 0;
     int64_t last_resend_ms = 0;
@@ -275,6 +284,7 @@ private:
   void on_proposal(const std::string& from, const proposal_msg& m, int64_t now_ms);
   void on_commit(const std::string& from, const commit_msg& m);
   void on_catch_up(const std::string& from, const catch_up_msg& m);
+  void send_catch_up(const std::string& to);
   void on_refusal(const std::string& from, const refusal_msg& m);
   bool route_by_round(const std::string& from, uint64_t round);
   void commit(committed_state next, bool led_by_me, bool caught_up);
@@ -286,6 +296,7 @@ private:
   std::set<std::string> electorate() const;
   std::vector<std::string> audience() const;
   std::optional<std::string> candidate(uint64_t term) const;
+  void append_elector_candidates(std::vector<std::string>& candidates) const;
   bool has_majority(const std::set<std::string>& voters) const;
   void adopt_term(uint64_t term, int64_t now_ms);
   void bump_term(int64_t now_ms);
@@ -309,6 +320,7 @@ private:
   void on_model_reply(const std::string& from, const model_reply_msg& m, int64_t now_ms);
   void take_model(const std::string& from, const checkin_info& info, const model_ptr& model);
   void try_merge(int64_t now_ms, bool timed_out);
+  std::vector<std::string> next_electors(const std::vector<participant>& participants) const;
   void propose(accepted_state proposal, int64_t now_ms);
   void on_accepted(const std::string& from, const accepted_msg& m);
   void leader_tick(int64_t now_ms);

@@ -85,6 +85,8 @@ struct vote_msg {
   sha256_digest accepted_digest{};
   model_ptr accepted_model;
   std::vector<participant> accepted_participants;
+  /// The next round's electorate in that proposal (see `proposal_msg`).
+  std::vector<std::string> accepted_electors;
 };
 
 /// The leader of (round, term) asks a participant for its model.
@@ -119,6 +121,11 @@ struct proposal_msg {
   std::vector<participant> participants;
   /// Every participant was done: this is the final model.
   bool final = false;
+  /// The next round's electorate besides the participants: the members of
+  /// this round's electorate the leader still saw alive (a node that skipped
+  /// one round keeps its vote). Part of the value, so every node that knows
+  /// the commit agrees on it.
+  std::vector<std::string> electors;
 };
 
 /// An acceptor that could not rebuild a proposal of (round, term) without
@@ -155,8 +162,8 @@ struct catch_up_request_msg {
   uint64_t committed_round = 0;
 };
 
-/// The latest committed round, its model and who took part (the next
-/// round's electorate).
+/// The latest committed round, its model, who took part and the next
+/// round's electorate (the participants and `electors`).
 struct catch_up_msg {
   uint64_t round = 0;
   uint64_t term = 0;
@@ -165,6 +172,8 @@ struct catch_up_msg {
   model_ptr model;
   std::vector<participant> participants;
   bool final = false;
+  /// As in `proposal_msg`.
+  std::vector<std::string> electors;
 };
 
 /// "The final round's model reached my ML": a node that heard this from

@@ -83,6 +83,8 @@ struct observed_commit {
   merge::model_ptr model;
   /// Who took part.
   std::vector<merge::participant> participants;
+  /// The next round's electorate besides the participants.
+  std::vector<std::string> electors;
   /// Leader and term that committed it.
   std::string leader;
   /// Leader and term that committed it.

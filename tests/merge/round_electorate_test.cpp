@@ -1,0 +1,126 @@
+#define BOOST_TEST_MODULE merge.round_electorate
+#include <boost/test/unit_test.hpp>
+
+// Who votes in round r: the participants of round r-1 and the members of
+// its electorate that its leader saw alive (`proposal_msg::electors`).
+
+#include <algorithm>
+
+#include "round_fixture.hpp"
+
+using namespace round_test;
+
+namespace {
+
+/// Kills `name`: its messages are lost and the others' membership drops it.
+void kill(bench& b, const std::string& name) {
+  b.nodes.erase(name);
+  auto prev = b.pass;
+  b.pass = [prev, name](const envelope& e) { return e.to != name && prev(e); };
+  std::set<std::string> alive;
+  for (const auto& [n, _] : b.nodes)
+    alive.insert(n);
+  for (auto& [n, node] : b.nodes) {
+    auto peers = alive;
+    peers.erase(n);
+    node->set_peers(peers, b.now);
+  }
+}
+
+std::vector<std::string> names_of(const std::vector<participant>& ps) {
+  std::vector<std::string> result;
+  for (const auto& p : ps)
+    result.push_back(p.name);
+  std::sort(result.begin(), result.end());
+  return result;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_node_that_skipped_a_round_keeps_its_vote_when_a_participant_dies) {
+  bench b{{"a", "b", "c"}, 2};
+  check_in(b, {"a", "b", "c"});
+  // c is still training: round 2 commits with a and b after the full-quorum
+  // wait, and names c as an elector of round 3.
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 200);
+  auto commits = b.commits("c");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"a", "b"}));
+  auto proposals = b.sent<proposal_msg>("a");
+  BOOST_TEST_REQUIRE(!proposals.empty());
+  BOOST_TEST(proposals.back().electors == std::vector<std::string>{"c"});
+  // Round 2's leader dies. b and c are two of round 3's three electors: a
+  // majority, so b leads in the next term (a round-2-participants-only
+  // electorate, {a, b}, would wait for a forever).
+  kill(b, "a");
+  check_in(b, {"b", "c"});
+  b.run_to(b.now + 600);
+  commits = b.commits("c");
+  BOOST_TEST_REQUIRE(commits.size() == 3u);
+  BOOST_TEST(commits[2].leader == "b");
+  BOOST_TEST(commits[2].term >= 1u);
+  BOOST_TEST(names_of(commits[2].participants) == (std::vector<std::string>{"b", "c"}));
+  BOOST_TEST(b["b"].committed_digest() == b["c"].committed_digest());
+  BOOST_TEST((b["b"].stall().why == round_stall::cause::none));
+}
+
+BOOST_AUTO_TEST_CASE(a_dead_node_leaves_the_electorate_at_the_next_commit) {
+  bench b{{"a", "b", "c"}, 2};
+  check_in(b, {"a", "b", "c"});
+  kill(b, "c");
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 200);
+  BOOST_TEST_REQUIRE(b.commits("b").size() == 2u);
+  auto proposals = b.sent<proposal_msg>("a");
+  BOOST_TEST_REQUIRE(!proposals.empty());
+  BOOST_TEST(proposals.back().electors.empty());
+  // Round 3's electorate is {a, b}: losing b now leaves a without a majority.
+  kill(b, "b");
+  b["a"].check_in(info(), model_of(1.0f), b.now);
+  b.run_to(b.now + 300);
+  auto stall = b["a"].stall();
+  BOOST_TEST((stall.why == round_stall::cause::majority));
+  BOOST_TEST(stall.text.find("needs 2 of round 2's electorate (a, b)") != std::string::npos,
+             stall.text);
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_node_gets_no_vote_in_the_next_round) {
+  bench b{{"a", "b", "c"}, 2};
+  check_in(b, {"a", "b", "c"});
+  // c sends a model of another shape: a refuses it and commits with a and b.
+  b["a"].check_in(info(), model_of(1.0f), b.now);
+  b["b"].check_in(info(), model_of(2.0f), b.now);
+  b["c"].check_in(info(), model_of(3.0f, 9), b.now);
+  b.run_to(b.now + 200);
+  auto commits = b.commits("a");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(b["a"].stats().refusals_sent >= 1u);
+  auto proposals = b.sent<proposal_msg>("a");
+  BOOST_TEST_REQUIRE(!proposals.empty());
+  BOOST_TEST(proposals.back().electors.empty());
+}
+
+BOOST_AUTO_TEST_CASE(electors_that_learn_a_commit_by_catch_up_agree_on_the_next_electorate) {
+  bench b{{"a", "b", "c"}, 2};
+  check_in(b, {"a", "b", "c"});
+  // c misses round 2 entirely (its messages are lost), then catches up.
+  auto normal = b.pass;
+  b.pass = [](const envelope& e) { return e.to != "c" && e.from != "c"; };
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 200);
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 2u);
+  BOOST_TEST(b.commits("c").size() == 1u);
+  b.pass = normal;
+  // c's check-in for round 2 is answered with the catch-up of round 2,
+  // electors included; then a dies and b and c commit round 3.
+  b["c"].check_in(info(), model_of(5.0f), b.now);
+  b.pump();
+  BOOST_TEST_REQUIRE(b.commits("c").size() == 2u);
+  kill(b, "a");
+  check_in(b, {"b", "c"});
+  b.run_to(b.now + 600);
+  BOOST_TEST_REQUIRE(b.commits("c").size() == 3u);
+  BOOST_TEST(b.commits("c")[2].leader == "b");
+}
