@@ -32,24 +32,17 @@ namespace swarm::merge::detail {
 
 namespace {
 
-/// Writes the midpoints of `Lanes` pairs (a multiple of 16), or where
-/// `select` is given, the midpoint where it is non-zero and `a` elsewhere.
+/// Writes the midpoints of `Lanes` pairs (a multiple of row_lanes).
 /// In vectors: GCC unrolls the plain loops and then leaves them scalar.
 template <size_t Lanes>
-void select_midpoints(const float* a, const float* b, const int32_t* select,
-                      float* out) noexcept {
+void write_midpoints(const float* a, const float* b, float* out) noexcept {
   static_assert(Lanes % row_lanes == 0);
   for (size_t l = 0; l < Lanes; l += row_lanes) {
-    row16 x;
-    row16 y;
+    row x;
+    row y;
     std::memcpy(&x, a + l, sizeof(x));
     std::memcpy(&y, b + l, sizeof(y));
     auto mid = midpoints(x, y);
-    if (select != nullptr) {
-      row16_bits which;
-      std::memcpy(&which, select + l, sizeof(which));
-      mid = which != 0 ? mid : x;
-    }
     std::memcpy(out + l, &mid, sizeof(mid));
   }
 }
@@ -76,33 +69,48 @@ struct median_reducer {
     if (n % 2 == 1)
       std::copy_n(hi, Lanes, out);
     else
-      select_midpoints<Lanes>(hi - Lanes, hi, nullptr, out);
+      write_midpoints<Lanes>(hi - Lanes, hi, out);
   }
 
   /// Cumulative weights increase down the rows, so the median's row is the
   /// one where the cumulative weight first reaches `half`, and on a tie
   /// (exactly `half`) the next row holds the value to average with. Both
-  /// are picked up in one branch-free sweep.
+  /// are picked up in one branch-free sweep, in double vectors (a plain
+  /// per-lane loop mixing float and double stays scalar).
   template <size_t Lanes>
   void weighted_median(const float* rows, const float* weights, float* out) const noexcept {
-    double cum[Lanes] = {};
-    float lo[Lanes] = {};
-    float hi[Lanes] = {};
-    int32_t tie[Lanes] = {};
-    for (size_t k = 0; k < n; ++k) {
-      const float* vk = rows + k * Lanes;
-      const float* wk = weights + k * Lanes;
-      for (size_t l = 0; l < Lanes; ++l) {
-        double before = cum[l];
-        double c = before + static_cast<double>(wk[l]);
-        bool reaches = (before < half) & (c >= half); // `&`: no branch
-        lo[l] = reaches ? vk[l] : lo[l];
-        hi[l] = before == half ? vk[l] : hi[l];
-        tie[l] |= c == half ? 1 : 0;
-        cum[l] = c;
+    static_assert(Lanes % row_lanes == 0);
+    for (size_t l = 0; l < Lanes; l += row_lanes) {
+      wide_row lo = widen(row{});
+      wide_row hi = lo;
+      wide_row tie = lo;
+      wide_row cum = lo;
+      for (size_t k = 0; k < n; ++k) {
+        row v;
+        row w;
+        std::memcpy(&v, rows + k * Lanes + l, sizeof(v));
+        std::memcpy(&w, weights + k * Lanes + l, sizeof(w));
+        sweep(cum.low, widen(v).low, widen(w).low, lo.low, hi.low, tie.low);
+        sweep(cum.high, widen(v).high, widen(w).high, lo.high, hi.high, tie.high);
       }
+      // Midpoints in double, rounded once; lo itself is a float already.
+      wide_row mid{(lo.low + hi.low) * 0.5, (lo.high + hi.high) * 0.5};
+      wide_row pick{tie.low != 0 ? mid.low : lo.low, tie.high != 0 ? mid.high : lo.high};
+      auto result = narrow(pick);
+      std::memcpy(out + l, &result, sizeof(result));
     }
-    select_midpoints<Lanes>(lo, hi, tie, out);
+  }
+
+  /// One row of the sweep on half a register row.
+  void sweep(half_wide& cum, half_wide v, half_wide w, half_wide& lo, half_wide& hi,
+             half_wide& tie) const noexcept {
+    half_wide before = cum;
+    half_wide c = before + w;
+    auto reaches = (before < half) & (c >= half);
+    lo = reaches ? v : lo;
+    hi = before == half ? v : hi;
+    tie = c == half ? half_wide{} + 1.0 : tie;
+    cum = c;
   }
 };
 
@@ -119,8 +127,8 @@ struct trimmed_reducer {
       wide_row sum = {};
       wide_row total = {};
       for (size_t k = first; k < last; ++k) {
-        row16 v;
-        row16 w = row16{} + 1.0f;
+        row v;
+        row w = row{} + 1.0f;
         std::memcpy(&v, rows + k * Lanes + l, sizeof(v));
         if (weighted)
           std::memcpy(&w, weights + k * Lanes + l, sizeof(w));
@@ -189,9 +197,10 @@ expected<tensor_bundle> sort_in_memory(const merge_inputs& in, const std::vector
 constexpr size_t out_chunk = 4096;
 static_assert(out_chunk % row_lanes == 0);
 
-/// Loads 16 coordinates from `x` into a register row (zeros past `len`).
-inline row16 load_row(const float* x, size_t len) noexcept {
-  row16 row = {};
+/// Loads row_lanes coordinates from `x` into a register row (zeros past
+/// `len`).
+inline row load_row(const float* x, size_t len) noexcept {
+  row row = {};
   if (len == row_lanes)
     std::memcpy(&row, x, sizeof(row)); // constant size: one vector load
   else
@@ -200,27 +209,27 @@ inline row16 load_row(const float* x, size_t len) noexcept {
 }
 
 /// Returns non-zero lanes where `row` holds NaN or Inf.
-inline row16_bits non_finite_lanes(row16 row) noexcept {
+inline row_bits non_finite_lanes(row row) noexcept {
   constexpr uint32_t exponent = 0x7f800000u;
-  row16_bits bits;
+  row_bits bits;
   std::memcpy(&bits, &row, sizeof(bits));
   return (bits & exponent) == exponent;
 }
 
-/// The compile-time form for N contributions: blocks of 16 coordinates in
+/// The compile-time form for N contributions: blocks of row_lanes coordinates in
 /// register rows.
 template <size_t N, class Reducer>
 expected<tensor_bundle> sort_in_registers(const merge_inputs& in,
                                           const std::vector<float>& weights,
                                           const Reducer& reducer) {
   auto result = in.empty_output();
-  row16 values[N];
-  row16 payload[N] = {};
-  row16* pay = weights.empty() ? nullptr : payload;
+  row values[N];
+  row payload[N] = {};
+  row* pay = weights.empty() ? nullptr : payload;
   alignas(64) float rows[N * row_lanes];
   alignas(64) float weight_rows[N * row_lanes] = {};
   std::vector<float> out(out_chunk);
-  row16_bits bad = {};
+  row_bits bad = {};
   for (size_t chunk = 0; chunk < in.count; chunk += out_chunk) {
     auto chunk_len = std::min(out_chunk, in.count - chunk);
     for (size_t at = 0; at < chunk_len; at += row_lanes) {
@@ -229,7 +238,7 @@ expected<tensor_bundle> sort_in_registers(const merge_inputs& in,
         values[k] = load_row(in.values[k] + chunk + at, len);
         bad |= non_finite_lanes(values[k]);
         if (pay != nullptr)
-          payload[k] = row16{} + weights[k];
+          payload[k] = row{} + weights[k];
       }
       sort_rows<N>(values, pay);
       std::memcpy(rows, values, sizeof(rows));

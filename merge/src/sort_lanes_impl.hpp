@@ -7,13 +7,14 @@
 // data, mispredict about half the time, and run several times slower.
 //
 // Two forms. Up to max_fixed_rows rows, the network is a compile-time
-// sequence over rows of 16 lanes held in vector registers (GCC/Clang vector
+// sequence over rows of one vector register each (GCC/Clang vector
 // extensions), so a whole sort runs without touching memory. Beyond that,
 // rows of `lanes` floats live in L1 and the network is a runtime list.
 
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <utility>
 #include <vector>
 
@@ -22,8 +23,15 @@ namespace swarm::merge::detail {
 /// Lanes of a memory row in the runtime form (four AVX-512 registers).
 inline constexpr size_t lanes = 64;
 
-/// Lanes of a register row in the compile-time form.
+/// Lanes of a register row in the compile-time form: one vector register
+/// of the build's target. Rows wider than the registers would make GCC
+/// split every operation and, past a point, give up and go scalar (14 to
+/// 60 times slower on AVX2).
+#if defined(__AVX512F__)
 inline constexpr size_t row_lanes = 16;
+#else
+inline constexpr size_t row_lanes = 8;
+#endif
 
 /// Row counts up to this use the compile-time form: 16 value rows and 16
 /// weight rows fill the 32 vector registers of AVX-512. (At 32, with
@@ -31,42 +39,45 @@ inline constexpr size_t row_lanes = 16;
 /// runtime one, but this file then takes four times longer to compile.)
 inline constexpr size_t max_fixed_rows = 16;
 
-/// One register row: 16 floats.
-using row16 = float __attribute__((vector_size(64)));
+/// One register row of floats.
+using row = float __attribute__((vector_size(row_lanes * sizeof(float))));
 
 /// The bits of a register row.
-using row16_bits = uint32_t __attribute__((vector_size(64)));
+using row_bits = uint32_t __attribute__((vector_size(row_lanes * sizeof(float))));
 
-/// Half a register row, and the same widened to double. Rows are spelled
-/// out in vectors where GCC would unroll a 16-lane loop and then leave it
-/// scalar (conversions between float and double, selects).
-using row8 = float __attribute__((vector_size(32)));
-using row8_wide = double __attribute__((vector_size(64)));
+/// Half a register row widened to double (a whole register).
+using half_wide = double __attribute__((vector_size(row_lanes * sizeof(float))));
 
 /// A register row widened to double, in two halves.
 struct wide_row {
-  row8_wide low;
-  row8_wide high;
+  half_wide low;
+  half_wide high;
 };
 
-inline wide_row widen(row16 x) noexcept {
-  return {__builtin_convertvector(__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7),
-                                  row8_wide),
-          __builtin_convertvector(__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15),
-                                  row8_wide)};
+/// Half a register row of floats.
+using half_row = float __attribute__((vector_size(row_lanes * sizeof(float) / 2)));
+
+inline wide_row widen(row x) noexcept {
+  half_row low;
+  half_row high;
+  std::memcpy(&low, &x, sizeof(low));
+  std::memcpy(&high, reinterpret_cast<const char*>(&x) + sizeof(low), sizeof(high));
+  return {__builtin_convertvector(low, half_wide), __builtin_convertvector(high, half_wide)};
 }
 
 /// Rounds a widened row back to float.
-inline row16 narrow(wide_row x) noexcept {
-  row8 low = __builtin_convertvector(x.low, row8);
-  row8 high = __builtin_convertvector(x.high, row8);
-  return __builtin_shufflevector(low, high, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14,
-                                 15);
+inline row narrow(wide_row x) noexcept {
+  half_row low = __builtin_convertvector(x.low, half_row);
+  half_row high = __builtin_convertvector(x.high, half_row);
+  row result;
+  std::memcpy(&result, &low, sizeof(low));
+  std::memcpy(reinterpret_cast<char*>(&result) + sizeof(low), &high, sizeof(high));
+  return result;
 }
 
 /// Returns the midpoints of `a` and `b`, computed in double and rounded
 /// once.
-inline row16 midpoints(row16 a, row16 b) noexcept {
+inline row midpoints(row a, row b) noexcept {
   auto x = widen(a);
   auto y = widen(b);
   return narrow({(x.low + y.low) * 0.5, (x.high + y.high) * 0.5});
@@ -160,10 +171,10 @@ inline void sort_lanes(const std::vector<comparator>& net, float* values,
 }
 
 /// Orders each lane of register rows `a` and `b`, payloads alike.
-inline void compare_exchange(row16& a, row16& b, row16& pa, row16& pb) noexcept {
+inline void compare_exchange(row& a, row& b, row& pa, row& pb) noexcept {
   auto swap = b < a;
-  row16 x = a;
-  row16 px = pa;
+  row x = a;
+  row px = pa;
   a = swap ? b : x;
   b = swap ? x : b;
   pa = swap ? pb : px;
@@ -171,15 +182,15 @@ inline void compare_exchange(row16& a, row16& b, row16& pa, row16& pb) noexcept 
 }
 
 /// Orders each lane of register rows `a` and `b`.
-inline void compare_exchange(row16& a, row16& b) noexcept {
+inline void compare_exchange(row& a, row& b) noexcept {
   auto swap = b < a;
-  row16 x = a;
+  row x = a;
   a = swap ? b : x;
   b = swap ? x : b;
 }
 
 template <size_t N, size_t... I>
-inline void sort_rows([[maybe_unused]] row16* values, row16* payload,
+inline void sort_rows([[maybe_unused]] row* values, row* payload,
                       std::index_sequence<I...>) noexcept {
   [[maybe_unused]] constexpr auto net = fixed_network<N>();
   if (payload == nullptr)
@@ -193,7 +204,7 @@ inline void sort_rows([[maybe_unused]] row16* values, row16* payload,
 /// Sorts every lane of N register rows, ascending, and permutes `payload`
 /// (N rows, or null) alike; the network is unrolled at compile time.
 template <size_t N>
-inline void sort_rows(row16* values, row16* payload) noexcept {
+inline void sort_rows(row* values, row* payload) noexcept {
   sort_rows<N>(values, payload, std::make_index_sequence<fixed_network<N>().size()>{});
 }
 
