@@ -33,6 +33,15 @@ std::vector<std::string> round_coordinator::audience() const {
   return {all.begin(), all.end()};
 }
 
+bool round_coordinator::seems_eligible(const std::string& name) const {
+  // A peer that has not checked in counts as eligible until its check-in
+  // says otherwise.
+  if (name == self_)
+    return cfg_.eligible;
+  auto i = checkins_.find(name);
+  return i == checkins_.end() || i->second.first.eligible;
+}
+
 std::optional<std::string> round_coordinator::candidate(uint64_t term) const {
   std::vector<std::string> eligible;
   if (committed_.round > 0) {
@@ -46,9 +55,7 @@ std::optional<std::string> round_coordinator::candidate(uint64_t term) const {
     // seen so far (a live peer that has not checked in counts as eligible
     // until its check-in says otherwise).
     for (const auto& name : electorate()) {
-      auto i = checkins_.find(name);
-      bool ok = name == self_ ? cfg_.eligible : (i == checkins_.end() || i->second.first.eligible);
-      if (ok)
+      if (seems_eligible(name))
         eligible.push_back(name);
     }
   }
@@ -80,9 +87,7 @@ void round_coordinator::append_elector_candidates(std::vector<std::string>& cand
   for (const auto& name : committed_.electors) {
     if (participants.contains(name))
       continue;
-    auto i = checkins_.find(name);
-    bool ok = name == self_ ? cfg_.eligible : (i == checkins_.end() || i->second.first.eligible);
-    if (ok)
+    if (seems_eligible(name))
       others.insert(name);
   }
   candidates.insert(candidates.end(), others.begin(), others.end());

@@ -295,6 +295,7 @@ private:
   // round_election.cpp
   std::set<std::string> electorate() const;
   std::vector<std::string> audience() const;
+  bool seems_eligible(const std::string& name) const;
   std::optional<std::string> candidate(uint64_t term) const;
   void append_elector_candidates(std::vector<std::string>& candidates) const;
   bool has_majority(const std::set<std::string>& voters) const;
