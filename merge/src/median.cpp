@@ -90,8 +90,10 @@ struct median_reducer {
         row w;
         std::memcpy(&v, rows + k * Lanes + l, sizeof(v));
         std::memcpy(&w, weights + k * Lanes + l, sizeof(w));
-        sweep(cum.low, widen(v).low, widen(w).low, lo.low, hi.low, tie.low);
-        sweep(cum.high, widen(v).high, widen(w).high, lo.high, hi.high, tie.high);
+        auto wv = widen(v);
+        auto ww = widen(w);
+        sweep(cum.low, wv.low, ww.low, lo.low, hi.low, tie.low);
+        sweep(cum.high, wv.high, ww.high, lo.high, hi.high, tie.high);
       }
       // Midpoints in double, rounded once; lo itself is a float already.
       wide_row mid{(lo.low + hi.low) * 0.5, (lo.high + hi.high) * 0.5};

@@ -39,13 +39,17 @@ expected<checkin_info> info_of(const CheckinInfo& x, std::string_view peer) {
   return result;
 }
 
+bool valid_name(const std::string& x) {
+  return !x.empty() && x.size() <= max_name_bytes;
+}
+
 template <class Repeated>
 expected<std::vector<participant>> participants_of(const Repeated& xs, std::string_view peer) {
   if (static_cast<size_t>(xs.size()) > max_round_participants)
     return make_error(errc::invalid_argument, who(peer, "too many participants"));
   std::vector<participant> result;
   for (const auto& x : xs) {
-    if (x.name().empty() || x.name().size() > max_name_bytes)
+    if (!valid_name(x.name()))
       return make_error(errc::invalid_argument, who(peer, "bad participant name"));
     auto info = info_of(x.info(), peer);
     if (!info)
@@ -61,7 +65,7 @@ expected<std::vector<std::string>> electors_of(const Repeated& xs, std::string_v
     return make_error(errc::invalid_argument, who(peer, "too many electors"));
   std::vector<std::string> result;
   for (const auto& x : xs) {
-    if (x.empty() || x.size() > max_name_bytes)
+    if (!valid_name(x))
       return make_error(errc::invalid_argument, who(peer, "bad elector name"));
     result.push_back(x);
   }
