@@ -24,6 +24,10 @@
 // integer weights make the tie exact. Midpoints are computed in double and
 // rounded once to float.
 //
+// Two shortcuts skip the sort: a weighted median of up to five models ranks
+// instead (median_ranked.cpp), and a trimmed mean that trims nothing (fewer
+// models than 1 / trim_fraction) is the weighted mean.
+//
 // Non-finite values are detected on the rows while they are in L1; only
 // then are the inputs scanned for the exact error (first_non_finite_input),
 // which spares a separate validation pass over every input.
@@ -199,25 +203,6 @@ expected<tensor_bundle> sort_in_memory(const merge_inputs& in, const std::vector
 constexpr size_t out_chunk = 4096;
 static_assert(out_chunk % row_lanes == 0);
 
-/// Loads row_lanes coordinates from `x` into a register row (zeros past
-/// `len`).
-inline row load_row(const float* x, size_t len) noexcept {
-  row row = {};
-  if (len == row_lanes)
-    std::memcpy(&row, x, sizeof(row)); // constant size: one vector load
-  else
-    std::memcpy(&row, x, len * sizeof(float));
-  return row;
-}
-
-/// Returns non-zero lanes where `row` holds NaN or Inf.
-inline row_bits non_finite_lanes(row row) noexcept {
-  constexpr uint32_t exponent = 0x7f800000u;
-  row_bits bits;
-  std::memcpy(&bits, &row, sizeof(bits));
-  return (bits & exponent) == exponent;
-}
-
 /// The compile-time form for N contributions: blocks of row_lanes coordinates in
 /// register rows.
 template <size_t N, class Reducer>
@@ -282,6 +267,8 @@ expected<tensor_bundle> merge_coordmedian(const merge_inputs& in) {
   double total = 0;
   for (auto w : in.weights)
     total += static_cast<float>(w);
+  if (!in.equal_weights && in.size() >= 2 && in.size() <= max_ranked_inputs)
+    return ranked_weighted_median(in, total / 2);
   return sort_and_reduce(in, median_reducer{in.size(), total / 2, !in.equal_weights});
 }
 
@@ -292,6 +279,10 @@ expected<tensor_bundle> merge_trimmedmean(const merge_inputs& in, double trim_fr
   auto trim = static_cast<size_t>(std::floor(trim_fraction * static_cast<double>(n) + 1e-9));
   if (2 * trim >= n)
     trim = (n - 1) / 2;
+  // Nothing to trim (fewer than 1 / trim_fraction contributions): the
+  // weighted mean, without sorting.
+  if (trim == 0)
+    return merge_mean(in);
   return sort_and_reduce(in, trimmed_reducer{trim, n - trim, !in.equal_weights});
 }
 

@@ -83,6 +83,25 @@ inline row midpoints(row a, row b) noexcept {
   return narrow({(x.low + y.low) * 0.5, (x.high + y.high) * 0.5});
 }
 
+/// Loads row_lanes coordinates from `x` into a register row (zeros past
+/// `len`).
+inline row load_row(const float* x, size_t len) noexcept {
+  row row = {};
+  if (len == row_lanes)
+    std::memcpy(&row, x, sizeof(row)); // constant size: one vector load
+  else
+    std::memcpy(&row, x, len * sizeof(float));
+  return row;
+}
+
+/// Returns non-zero lanes where `row` holds NaN or Inf.
+inline row_bits non_finite_lanes(row row) noexcept {
+  constexpr uint32_t exponent = 0x7f800000u;
+  row_bits bits;
+  std::memcpy(&bits, &row, sizeof(bits));
+  return (bits & exponent) == exponent;
+}
+
 /// A comparator: after it, row `first` holds the smaller value.
 using comparator = std::pair<uint32_t, uint32_t>;
 

@@ -67,6 +67,14 @@ expected<tensor_bundle> merge_mean(const merge_inputs& in);
 /// The weighted median per coordinate.
 expected<tensor_bundle> merge_coordmedian(const merge_inputs& in);
 
+/// Contribution counts up to this take ranked_weighted_median.
+inline constexpr size_t max_ranked_inputs = 5;
+
+/// The weighted median per coordinate by ranking rather than sorting, for
+/// 2 to max_ranked_inputs contributions with unequal weights; `half` is
+/// half their total weight, summed as float weights in double.
+expected<tensor_bundle> ranked_weighted_median(const merge_inputs& in, double half);
+
 /// The weighted mean per coordinate after trimming `trim_fraction` of the
 /// contributions at each end.
 expected<tensor_bundle> merge_trimmedmean(const merge_inputs& in, double trim_fraction);

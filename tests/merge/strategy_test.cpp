@@ -130,6 +130,31 @@ BOOST_AUTO_TEST_CASE(a_median_tie_at_half_the_weight_averages_the_two_values) {
   BOOST_TEST(merged(in, merge_method::coordmedian).values[0] == 1.0f);
 }
 
+BOOST_AUTO_TEST_CASE(the_median_of_few_models_matches_the_reference_on_equal_values_and_ties) {
+  // Few distinct values and small weights, so that equal values and a
+  // cumulative weight of exactly half are common: the cases where ranking
+  // (up to five models) could disagree with sorting.
+  std::mt19937_64 rng{24};
+  std::uniform_int_distribution<int> value(0, 3);
+  std::uniform_int_distribution<int> weight(1, 4);
+  for (size_t n = 2; n <= 7; ++n) {
+    std::vector<tensor_bundle> models(n);
+    for (auto& m : models) {
+      m.add("w", {999}, nullptr);
+      for (auto& v : m.values)
+        v = static_cast<float>(value(rng)) * 0.5f;
+    }
+    for (int trial = 0; trial < 20; ++trial) {
+      std::vector<contribution> in;
+      for (size_t k = 0; k < n; ++k)
+        in.push_back({"sl-" + std::to_string(k + 1), static_cast<double>(weight(rng)), &models[k]});
+      auto got = merged(in, merge_method::coordmedian);
+      for (size_t i = 0; i < got.values.size(); ++i)
+        BOOST_TEST(got.values[i] == ref_median(in, i), "n " << n << " coordinate " << i);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(the_per_coordinate_strategies_handle_many_peers) {
   // 16 and 17: both sides of the switch from register rows to memory rows;
   // 33 and 64: networks for a size that is not a power of two, and one
