@@ -45,10 +45,21 @@ const char* kind_name(const round_message& x) noexcept {
 }
 
 round_coordinator::round_coordinator(std::string self, round_config cfg, int64_t now_ms)
-  : self_(std::move(self)), cfg_(std::move(cfg)), last_leader_sign_ms_(now_ms),
-    last_resend_ms_(now_ms) {
+  : self_(std::move(self)), cfg_(std::move(cfg)), last_new_peer_ms_(now_ms),
+    last_leader_sign_ms_(now_ms), last_resend_ms_(now_ms) {
   if (cfg_.min_peers == 0)
     cfg_.min_peers = 1;
+}
+
+void round_coordinator::note_seen(const std::set<std::string>& names, int64_t now_ms) {
+  for (const auto& name : names)
+    if (name != self_ && seen_.insert(name).second && !discovery_from_caller_)
+      last_new_peer_ms_ = now_ms;
+}
+
+void round_coordinator::set_last_discovery(int64_t when_ms) {
+  discovery_from_caller_ = true;
+  last_new_peer_ms_ = when_ms;
 }
 
 void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64_t now_ms) {
@@ -71,7 +82,7 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
   }
   live_peers_ = live_peers;
   live_peers_.erase(self_);
-  seen_.insert(live_peers_.begin(), live_peers_.end());
+  note_seen(live_peers_, now_ms);
   std::erase_if(checkins_, [&](const auto& kv) {
     return kv.first != self_ && !live_peers_.contains(kv.first);
   });
@@ -200,7 +211,7 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
   // then blocked the final round forever). checkins_ covers peers that
   // membership has not reported yet.
   checkins_[from] = {m.info, m.term};
-  seen_.insert(from);
+  note_seen({from}, now_ms);
   if (m.model) {
     early_models_[from] = m.model;
     // A leader already exchanging may be waiting for just this model.

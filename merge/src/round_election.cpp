@@ -210,7 +210,10 @@ void round_coordinator::try_lead(int64_t now_ms) {
   bool full = std::all_of(everyone.begin(), everyone.end(),
                           [&](const std::string& x) { return checkins_.contains(x); });
   bool waited = quorum_since_ms_ && now_ms - *quorum_since_ms_ >= cfg_.full_quorum_wait_ms;
-  if (full || waited)
+  // Round 1: peers still finding each other would miss its electorate.
+  bool settled =
+    committed_.round > 0 || now_ms - last_new_peer_ms_ >= cfg_.discovery_settle_ms;
+  if ((full && settled) || waited)
     start_exchange(now_ms);
 }
 

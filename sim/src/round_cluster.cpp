@@ -55,6 +55,7 @@ merge::round_config sim_round_config(uint32_t min_peers) {
   cfg.leader_timeout_ms = 1'000;
   cfg.heartbeat_interval_ms = 200;
   cfg.exchange_timeout_ms = 1'000;
+  cfg.discovery_settle_ms = 300;
   return cfg;
 }
 

@@ -124,3 +124,66 @@ BOOST_AUTO_TEST_CASE(electors_that_learn_a_commit_by_catch_up_agree_on_the_next_
   BOOST_TEST_REQUIRE(b.commits("c").size() == 3u);
   BOOST_TEST(b.commits("c")[2].leader == "b");
 }
+
+namespace {
+
+/// a and b know each other and check in to round 1; c is found `found_ms`
+/// later and checks in then. Then a (round 2's leader) dies, and b and c
+/// check in to round 2. Returns c's commits.
+std::vector<round_event> late_discovery_then_leader_death(int64_t settle_ms, int64_t found_ms) {
+  auto cfg = quick_config(2);
+  cfg.discovery_settle_ms = settle_ms;
+  cfg.full_quorum_wait_ms = 1'000;
+  bench b{{"a", "b"}, cfg};
+  check_in(b, {"a", "b"});
+  b.run_to(found_ms);
+  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
+  for (auto& [name, node] : b.nodes) {
+    std::set<std::string> peers{"a", "b", "c"};
+    peers.erase(name);
+    node->set_peers(peers, b.now);
+  }
+  check_in(b, {"c"});
+  b.run_to(b.now + 300);
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  kill(b, "a");
+  check_in(b, {"b", "c"});
+  b.run_to(b.now + 2'000);
+  return b.commits("c");
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(round_1_waits_for_discovery_so_a_peer_found_late_still_votes_in_round_2) {
+  // Settled: round 1 waits until c is found, takes all three, and b and c
+  // are a majority of round 2's electorate when a dies.
+  auto commits = late_discovery_then_leader_death(200, 100);
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(names_of(commits[0].participants) == (std::vector<std::string>{"a", "b", "c"}));
+  BOOST_TEST(commits[1].leader == "b");
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"b", "c"}));
+  // Without the wait, round 1 commits with a and b alone before c is
+  // found; round 2's electorate is {a, b} and b and c wait for a forever.
+  commits = late_discovery_then_leader_death(0, 100);
+  BOOST_TEST_REQUIRE(commits.size() == 1u);
+  BOOST_TEST(names_of(commits[0].participants) == (std::vector<std::string>{"a", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(round_1_counts_the_wait_from_the_callers_last_discovery_when_it_gives_one) {
+  auto cfg = quick_config(2);
+  cfg.discovery_settle_ms = 200;
+  cfg.full_quorum_wait_ms = 1'000;
+  // An SL's overlay found its peers long before they enrolled: no wait.
+  bench told{{"a", "b"}, cfg};
+  for (auto& [name, node] : told.nodes)
+    node->set_last_discovery(-500);
+  check_in(told, {"a", "b"});
+  BOOST_TEST(told.commits("b").size() == 1u);
+  // Otherwise the peers count as found when the coordinator heard of them.
+  bench untold{{"a", "b"}, cfg};
+  check_in(untold, {"a", "b"});
+  untold.run_to(150);
+  BOOST_TEST(untold.commits("b").empty());
+  untold.run_to(300);
+  BOOST_TEST(untold.commits("b").size() == 1u);
+}

@@ -28,6 +28,8 @@ inline round_config quick_config(uint32_t min_peers) {
   cfg.leader_timeout_ms = 100;
   cfg.heartbeat_interval_ms = 20;
   cfg.exchange_timeout_ms = 100;
+  // The nodes of a bench know each other from the start.
+  cfg.discovery_settle_ms = 0;
   return cfg;
 }
 

@@ -1,5 +1,6 @@
-// Three SLs with toy ML nodes on 127.22.{1,2,3}.1. Once a round with all
-// three committed, its leader's SL is killed (kill -9, with its ML child):
+// Three SLs with toy ML nodes on 127.22.{1,2,3}.1. As soon as a round with
+// all three committed (usually the initial sync), its leader's SL is killed
+// (kill -9, with its ML child) while the next round runs:
 // a survivor takes over within seconds (HPE: 600 s), and
 // both survivors finish with the same model.
 
@@ -44,21 +45,22 @@ BOOST_AUTO_TEST_CASE(a_killed_leader_is_replaced_within_seconds_and_survivors_ag
   for (int i : {1, 2, 3})
     c.start_sl(i, node(i));
 
-  // A training round (not the initial sync) that all three took part in,
-  // after one they all took part in too. A round's participants are the
-  // next round's electorate, and two of three are a majority; the
+  // The first round that all three took part in, if the one before it
+  // had all three too (or it is the first): a round's participants are the
+  // next round's electorate, and two of three are a majority. The
   // survivors may not have received this round's commit before the kill
-  // (only its leader surely has), but they committed the round before,
-  // so their electorate has three members either way. (The initial sync
-  // may commit before every node found the others; with two participants
-  // there, its electorate would need the dead leader.)
+  // (only its leader surely has), so the round before must have three
+  // electors as well. Round 1 waits for the nodes to find each other
+  // (round_config::discovery_settle_ms), so this is usually round 1.
   std::optional<commit_line> full;
   bool seen = wait_until(
     [&] {
       const commit_line* prev = nullptr;
       for (const auto& x : c.commits(1)) {
-        if (x.round >= 3 && x.participants == 3 && !x.final && prev != nullptr
-            && prev->round + 1 == x.round && prev->participants == 3)
+        bool after_three = x.round == 1
+                           || (prev != nullptr && prev->round + 1 == x.round
+                               && prev->participants == 3);
+        if (!full && x.participants == 3 && !x.final && after_three)
           full = x;
         prev = &x;
       }

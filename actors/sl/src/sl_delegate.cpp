@@ -54,12 +54,22 @@ void sl_delegate::on_start(transport::node_context& ctx) {
   char boot[17];
   std::snprintf(boot, sizeof(boot), "%08x%08x", rd(), rd());
   self_id_ = ctx.name() + "~" + boot;
+  last_member_found_ms_ = now_ms_;
   overlay_.on_start(ctx);
+}
+
+void sl_delegate::note_members(int64_t now_ms) {
+  for (const auto& member : overlay_.live_members())
+    if (members_seen_.insert(member.name).second)
+      last_member_found_ms_ = now_ms;
+  if (coord_)
+    coord_->set_last_discovery(last_member_found_ms_);
 }
 
 void sl_delegate::on_tick(transport::node_context& ctx, int64_t now_ms) {
   now_ms_ = now_ms;
   overlay_.on_tick(ctx, now_ms);
+  note_members(now_ms);
   if (!coord_)
     return;
   enroll(ctx, now_ms);

@@ -122,6 +122,7 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   cfg.announce_tentative = true;
   cfg.merge.method = *merge::parse_merge_method(merge_method_);
   coord_.emplace(self_id_, cfg, ctx.now_ms());
+  note_members(ctx.now_ms());
   sync_interval_ = current_interval_ = req.sync_interval();
   adaptive_ = req.use_adaptive_sync();
   node_weightage_ = req.node_weightage();

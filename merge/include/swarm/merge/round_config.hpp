@@ -19,6 +19,17 @@ struct round_config {
   /// After `min_peers` checked in, how long the leader waits for the rest
   /// of the contract (HPE's SL_WAIT_FOR_FULL_QUORUM_SECONDS, 30 s).
   int64_t full_quorum_wait_ms = 30'000;
+  /// Round 1 (the initial sync) starts only once no new peer appeared for
+  /// this long, or after `full_quorum_wait_ms`. Its participants and the
+  /// peers its leader knows form round 2's electorate: a node that the
+  /// others found just after round 1 would have no vote in round 2, and
+  /// with three nodes the death of one early on would leave the other two
+  /// without a majority (measured: SWIM found one of three SLs started
+  /// together 0.3 s after the other two had committed round 1). Two and a
+  /// half of SWIM's 200 ms gossip intervals: a longer wait would show in
+  /// every short run's start (an ML that loads its data longer than this
+  /// after its SL started waits not at all).
+  int64_t discovery_settle_ms = 500;
   /// Silence after which a leader counts as dead or stalled and the next
   /// term starts (HPE's SL_LEADER_FAILURE_BASE_TIMEOUT; HPE: 600 s).
   int64_t leader_timeout_ms = 5'000;

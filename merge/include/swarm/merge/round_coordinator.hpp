@@ -163,6 +163,12 @@ public:
   /// Dropping a peer forgets its check-in for the open round.
   void set_peers(const std::set<std::string>& live_peers, int64_t now_ms);
 
+  /// Says when this node last found a new node of the swarm, for round 1's
+  /// wait (round_config::discovery_settle_ms). Without it, a new peer in
+  /// set_peers or a check-in counts; an SL knows its overlay's members
+  /// before they enroll in the contract, so it tells instead.
+  void set_last_discovery(int64_t when_ms);
+
   /// The ML reached a sync point with `model`: check in for the open round.
   /// Ignored while this node already waits in a round.
   void check_in(const checkin_info& info, model_ptr model, int64_t now_ms);
@@ -328,6 +334,7 @@ private:
   void maybe_commit();
   void announce(const accepted_state& value);
   void abdicate(int64_t now_ms);
+  void note_seen(const std::set<std::string>& names, int64_t now_ms);
 
   std::string self_;
   round_config cfg_;
@@ -337,6 +344,10 @@ private:
   // grows, so a node that loses sight of others during round 1 (a crash, a
   // partition) cannot count a smaller majority of its own.
   std::set<std::string> seen_;
+  // When seen_ last grew (or the coordinator started): round 1 waits for
+  // discovery to settle (round_config::discovery_settle_ms).
+  int64_t last_new_peer_ms_ = 0;
+  bool discovery_from_caller_ = false;
   // Peers known to have finished their epochs (from check-ins and committed
   // participants; a finished node stays finished until the final round).
   std::set<std::string> done_peers_;

@@ -96,6 +96,7 @@ private:
                 const wire::RoundMessage& msg);
   void enroll(transport::node_context& ctx, int64_t now_ms);
   void update_peers(int64_t now_ms);
+  void note_members(int64_t now_ms);
   void flush(transport::node_context& ctx);
   std::string address_of(const std::string& name) const;
   void report_stall(int64_t now_ms);
@@ -132,6 +133,10 @@ private:
   // Node name -> its current round identity, for the SLs of the contract.
   std::map<std::string, std::string> coord_of_;
   std::set<std::string> peers_given_;
+  // Every overlay member seen so far, and when the last new one appeared:
+  // round 1 waits for discovery to settle (round_config::discovery_settle_ms).
+  std::set<std::string> members_seen_;
+  int64_t last_member_found_ms_ = 0;
   int64_t last_enroll_ms_ = -1'000'000;
   // Members asked to enroll since the last interval began.
   std::set<std::string> enroll_asked_;
