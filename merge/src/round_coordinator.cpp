@@ -51,17 +51,6 @@ round_coordinator::round_coordinator(std::string self, round_config cfg, int64_t
     cfg_.min_peers = 1;
 }
 
-void round_coordinator::note_seen(const std::set<std::string>& names, int64_t now_ms) {
-  for (const auto& name : names)
-    if (name != self_ && seen_.insert(name).second && !discovery_from_caller_)
-      last_new_peer_ms_ = now_ms;
-}
-
-void round_coordinator::set_last_discovery(int64_t when_ms) {
-  discovery_from_caller_ = true;
-  last_new_peer_ms_ = when_ms;
-}
-
 void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64_t now_ms) {
   if (committed_.round == 0 && !checked_in_) {
     // A node that has not taken part yet (a late joiner, a restart) asks

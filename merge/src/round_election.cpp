@@ -24,6 +24,17 @@ std::set<std::string> round_coordinator::electorate() const {
   return result;
 }
 
+void round_coordinator::note_seen(const std::set<std::string>& names, int64_t now_ms) {
+  for (const auto& name : names)
+    if (name != self_ && seen_.insert(name).second && !discovery_from_caller_)
+      last_new_peer_ms_ = now_ms;
+}
+
+void round_coordinator::set_last_discovery(int64_t when_ms) {
+  discovery_from_caller_ = true;
+  last_new_peer_ms_ = when_ms;
+}
+
 std::vector<std::string> round_coordinator::audience() const {
   auto all = electorate();
   all.insert(live_peers_.begin(), live_peers_.end());
