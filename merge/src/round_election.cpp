@@ -104,12 +104,38 @@ void round_coordinator::append_elector_candidates(std::vector<std::string>& cand
   candidates.insert(candidates.end(), others.begin(), others.end());
 }
 
+std::optional<std::string>
+round_coordinator::tie_breaker(const std::set<std::string>& members) const {
+  if (committed_.round == 0 || members.size() % 2 != 0)
+    return std::nullopt;
+  // A function of the committed value alone, so every node that knows it
+  // breaks ties alike. Not the default leader (the first eligible
+  // participant by name): it carries the round and is the node most often
+  // lost, by a crash or by an operator's failover drill; the tie then goes
+  // to the side that survives it.
+  std::optional<std::string> leader;
+  for (const auto& p : committed_.participants)
+    if (p.info.eligible && (!leader || p.name < *leader))
+      leader = p.name;
+  for (const auto& name : members)
+    if (!leader || name != *leader)
+      return name;
+  return std::nullopt;
+}
+
 bool round_coordinator::has_majority(const std::set<std::string>& voters) const {
   auto members = electorate();
   size_t count = 0;
   for (const auto& v : voters)
     count += members.contains(v) ? 1 : 0;
-  return count >= members.size() / 2 + 1;
+  if (2 * count > members.size())
+    return true;
+  // Exactly half of an even electorate is a quorum when it holds the tie
+  // breaker: two such halves share it, and a strict majority meets any
+  // half, so every two quorums still intersect (Paxos needs no more). A
+  // two-node electorate then survives losing its leader.
+  auto breaker = tie_breaker(members);
+  return 2 * count == members.size() && breaker && voters.contains(*breaker);
 }
 
 void round_coordinator::adopt_term(uint64_t term, int64_t now_ms) {

@@ -158,17 +158,20 @@ void round_coordinator::try_merge(int64_t now_ms, bool timed_out) {
 
 std::vector<std::string>
 round_coordinator::next_electors(const std::vector<participant>& participants) const {
-  // The members of this round's electorate that are alive in this node's
-  // view and were not refused: the participants vote anyway, and a node
-  // that skipped the round, still training, keeps its vote. Dead names
-  // drop out here; a node that never took part comes in by taking part.
+  // Every other live node of the contract that was not refused: the
+  // participants vote anyway, a node that skipped the round (still
+  // training) keeps its vote, and a node found after this round's
+  // electorate was fixed (a late start, a slow discovery) gets one now
+  // rather than after its first round: until then, losing one of a
+  // two-node electorate could stop a three-node swarm. Dead names drop out
+  // here.
   std::set<std::string> skip;
   for (const auto& p : participants)
     skip.insert(p.name);
   skip.insert(lead_->refused.begin(), lead_->refused.end());
   std::vector<std::string> result;
-  for (const auto& name : electorate())
-    if (!skip.contains(name) && live_peers_.contains(name))
+  for (const auto& name : live_peers_)
+    if (!skip.contains(name))
       result.push_back(name);
   return result;
 }

@@ -32,14 +32,16 @@ round_stall round_coordinator::stall() const {
   for (const auto& m : members)
     if (live.contains(m))
       live_voters.insert(m);
-  size_t needed = members.size() / 2 + 1;
-  if (live_voters.size() < needed) {
+  if (!has_majority(live_voters)) {
     std::string who = committed_.round > 0
                         ? "round " + std::to_string(committed_.round) + "'s electorate"
                         : "the nodes seen so far";
+    std::string needed = std::to_string(members.size() / 2 + 1);
+    if (auto breaker = tie_breaker(members))
+      needed += " (or " + std::to_string(members.size() / 2) + " with " + *breaker + ")";
     return {round_stall::cause::majority,
-            "round " + round + " needs " + std::to_string(needed) + " of " + who + " ("
-              + listed(members) + ") alive to commit; alive: " + listed(live_voters)
+            "round " + round + " needs " + needed + " of " + who + " (" + listed(members)
+              + ") alive to commit; alive: " + listed(live_voters)
               + ". It waits for the others to come back: without that majority a dead peer "
                 "and a partition look alike, and a round must not commit twice"};
   }

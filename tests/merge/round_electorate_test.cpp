@@ -75,13 +75,15 @@ BOOST_AUTO_TEST_CASE(a_dead_node_leaves_the_electorate_at_the_next_commit) {
   auto proposals = b.sent<proposal_msg>("a");
   BOOST_TEST_REQUIRE(!proposals.empty());
   BOOST_TEST(proposals.back().electors.empty());
-  // Round 3's electorate is {a, b}: losing b now leaves a without a majority.
+  // Round 3's electorate is {a, b}: losing b, which holds the tie (a is the
+  // default leader), leaves a without a quorum.
   kill(b, "b");
   b["a"].check_in(info(), model_of(1.0f), b.now);
   b.run_to(b.now + 300);
   auto stall = b["a"].stall();
   BOOST_TEST((stall.why == round_stall::cause::majority));
-  BOOST_TEST(stall.text.find("needs 2 of round 2's electorate (a, b)") != std::string::npos,
+  BOOST_TEST(stall.text.find("needs 2 (or 1 with b) of round 2's electorate (a, b)")
+               != std::string::npos,
              stall.text);
 }
 
@@ -128,9 +130,10 @@ BOOST_AUTO_TEST_CASE(electors_that_learn_a_commit_by_catch_up_agree_on_the_next_
 namespace {
 
 /// a and b know each other and check in to round 1; c is found `found_ms`
-/// later and checks in then. Then a (round 2's leader) dies, and b and c
-/// check in to round 2. Returns c's commits.
-std::vector<round_event> late_discovery_then_leader_death(int64_t settle_ms, int64_t found_ms) {
+/// later and checks in then. Then `victim` dies, and the others check in to
+/// round 2. Returns c's commits.
+std::vector<round_event> late_discovery_then_death(int64_t settle_ms, int64_t found_ms,
+                                                   const std::string& victim) {
   auto cfg = quick_config(2);
   cfg.discovery_settle_ms = settle_ms;
   cfg.full_quorum_wait_ms = 1'000;
@@ -146,8 +149,10 @@ std::vector<round_event> late_discovery_then_leader_death(int64_t settle_ms, int
   check_in(b, {"c"});
   b.run_to(b.now + 300);
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
-  kill(b, "a");
-  check_in(b, {"b", "c"});
+  kill(b, victim);
+  std::vector<std::string> rest{"a", "b", "c"};
+  std::erase(rest, victim);
+  check_in(b, rest);
   b.run_to(b.now + 2'000);
   return b.commits("c");
 }
@@ -155,18 +160,62 @@ std::vector<round_event> late_discovery_then_leader_death(int64_t settle_ms, int
 } // namespace
 
 BOOST_AUTO_TEST_CASE(round_1_waits_for_discovery_so_a_peer_found_late_still_votes_in_round_2) {
-  // Settled: round 1 waits until c is found, takes all three, and b and c
-  // are a majority of round 2's electorate when a dies.
-  auto commits = late_discovery_then_leader_death(200, 100);
+  // Settled: round 1 waits until c is found, takes all three, and a and c
+  // are a majority of round 2's electorate when b dies.
+  auto commits = late_discovery_then_death(200, 100, "b");
   BOOST_TEST_REQUIRE(commits.size() == 2u);
   BOOST_TEST(names_of(commits[0].participants) == (std::vector<std::string>{"a", "b", "c"}));
-  BOOST_TEST(commits[1].leader == "b");
-  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"b", "c"}));
+  BOOST_TEST(commits[1].leader == "a");
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"a", "c"}));
   // Without the wait, round 1 commits with a and b alone before c is
-  // found; round 2's electorate is {a, b} and b and c wait for a forever.
-  commits = late_discovery_then_leader_death(0, 100);
+  // found; round 2's electorate is {a, b}, and a alone is neither its
+  // majority nor the half that holds the tie (b does).
+  commits = late_discovery_then_death(0, 100, "b");
   BOOST_TEST_REQUIRE(commits.size() == 1u);
   BOOST_TEST(names_of(commits[0].participants) == (std::vector<std::string>{"a", "b"}));
+}
+
+BOOST_AUTO_TEST_CASE(the_half_of_a_two_node_electorate_that_holds_the_tie_goes_on_without_its_leader) {
+  // Round 1 commits with a and b before c is found: round 2's electorate is
+  // {a, b}, a is its default leader and b holds the tie. a dies; b and c
+  // commit round 2, and c votes from round 3 on.
+  auto commits = late_discovery_then_death(0, 100, "a");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(names_of(commits[0].participants) == (std::vector<std::string>{"a", "b"}));
+  BOOST_TEST(commits[1].leader == "b");
+  BOOST_TEST(commits[1].term >= 1u);
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"b", "c"}));
+}
+
+BOOST_AUTO_TEST_CASE(a_node_found_after_the_electorate_was_fixed_votes_from_the_next_commit) {
+  auto cfg = quick_config(2);
+  cfg.full_quorum_wait_ms = 100;
+  bench b{{"a", "b"}, cfg};
+  check_in(b, {"a", "b"});
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  // c is found after round 1 and is still training: round 2 commits
+  // without it, and names it an elector of round 3.
+  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
+  for (auto& [name, node] : b.nodes) {
+    std::set<std::string> peers{"a", "b", "c"};
+    peers.erase(name);
+    node->set_peers(peers, b.now);
+  }
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 300);
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 2u);
+  BOOST_TEST(names_of(b.commits("a")[1].participants) == (std::vector<std::string>{"a", "b"}));
+  auto proposals = b.sent<proposal_msg>("a");
+  BOOST_TEST_REQUIRE(!proposals.empty());
+  BOOST_TEST(proposals.back().electors == std::vector<std::string>{"c"});
+  // Round 3: b, the tie breaker of {a, b}, dies. a and c are two of three.
+  kill(b, "b");
+  check_in(b, {"a", "c"});
+  b.run_to(b.now + 600);
+  auto commits = b.commits("c");
+  BOOST_TEST_REQUIRE(!commits.empty());
+  BOOST_TEST(names_of(commits.back().participants) == (std::vector<std::string>{"a", "c"}));
+  BOOST_TEST(b["a"].committed_digest() == b["c"].committed_digest());
 }
 
 BOOST_AUTO_TEST_CASE(round_1_counts_the_wait_from_the_callers_last_discovery_when_it_gives_one) {

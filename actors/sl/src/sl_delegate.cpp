@@ -217,11 +217,17 @@ std::string sl_delegate::address_of(const std::string& name) const {
 void sl_delegate::flush(transport::node_context& ctx) {
   auto ready = coord_->take_ready();
   for (auto& out : ready.messages) {
-    auto env = encoder_.encode(contract_, self_id_, out.msg);
     auto to = node_of(out.to);
+    auto address = address_of(to);
+    if (address.empty()) {
+      // Gone from the overlay (the coordinator learns it at the next
+      // update_peers): a dial to no address would only fail, noisily.
+      sl_logger()->debug("-> {} {} dropped: not a live member", to, merge::kind_name(out.msg));
+      continue;
+    }
     sl_logger()->debug("-> {} {} (round {})", to, merge::kind_name(out.msg),
                        coord_->committed_round() + 1);
-    ctx.send(to, address_of(to), std::move(env));
+    ctx.send(to, address, encoder_.encode(contract_, self_id_, out.msg));
   }
   for (const auto& ev : ready.events)
     on_round_event(ctx, ev);

@@ -23,11 +23,15 @@ namespace swarm::merge {
 ///
 /// Safety: each round is a single-decree Paxos instance. Round r's
 /// electorate is fixed by committed round r-1: its participants, and the
-/// members of round r-1's electorate that its leader saw alive when it
-/// proposed (`proposal_msg::electors`: a node that skipped a round, still
-/// training, keeps its vote, so one dead participant of a round that
-/// committed with `min_peers` of N nodes does not stop the next); a leader of
-/// (r, t) needs votes from a majority of it (in term 0 a check-in is a vote
+/// contract's other nodes its leader saw alive when it proposed
+/// (`proposal_msg::electors`: a node that skipped a round, still training,
+/// keeps its vote, so one dead participant of a round that committed with
+/// `min_peers` of N nodes does not stop the next; a node found late gets its
+/// vote at the first commit after it was seen); a leader of (r, t) needs
+/// votes from a majority of it (exactly half of an even electorate counts
+/// when it holds the tie breaker, its first member by name other than the
+/// default leader, so every two quorums still intersect; in term 0 a
+/// check-in is a vote
 /// for the default leader: the first eligible participant of round r-1 by
 /// name, a function of the committed value alone), and a proposal
 /// commits once a majority of the electorate and at least `min_peers`
@@ -197,6 +201,7 @@ private:
   bool seems_eligible(const std::string& name) const;
   std::optional<std::string> candidate(uint64_t term) const;
   void append_elector_candidates(std::vector<std::string>& candidates) const;
+  std::optional<std::string> tie_breaker(const std::set<std::string>& members) const;
   bool has_majority(const std::set<std::string>& voters) const;
   void adopt_term(uint64_t term, int64_t now_ms);
   void bump_term(int64_t now_ms);

@@ -121,10 +121,10 @@ struct proposal_msg {
   std::vector<participant> participants;
   /// Every participant was done: this is the final model.
   bool final = false;
-  /// The next round's electorate besides the participants: the members of
-  /// this round's electorate the leader still saw alive (a node that skipped
-  /// one round keeps its vote). Part of the value, so every node that knows
-  /// the commit agrees on it.
+  /// The next round's electorate besides the participants: the other nodes
+  /// of the contract the leader saw alive (a node that skipped one round
+  /// keeps its vote, one found late gets it). Part of the value, so every
+  /// node that knows the commit agrees on it.
   std::vector<std::string> electors;
 };
 
