@@ -88,20 +88,26 @@ void round_coordinator::append_elector_candidates(std::vector<std::string>& cand
   // After the eligible participants (so term 0, which check-ins vote for
   // without a request, stays a function of the commit alone), the electors
   // that skipped the last round: if every participant died, the survivors
-  // still hold a majority and need one of them to lead. Whether they are
-  // eligible is known from their check-ins only, so views may differ here;
+  // still hold a quorum and need one of them to lead. Then the other live
+  // nodes: when the only live electors may not lead (SL_MAKE_ME_ADMIN), a
+  // node outside the electorate leads with their votes. Whether a node is
+  // eligible is known from its check-ins only, so views may differ here;
   // terms above 0 take explicit votes, which keeps one leader per term.
-  std::set<std::string> participants;
+  std::set<std::string> listed{candidates.begin(), candidates.end()};
   for (const auto& p : committed_.participants)
-    participants.insert(p.name);
-  std::set<std::string> others;
-  for (const auto& name : committed_.electors) {
-    if (participants.contains(name))
-      continue;
-    if (seems_eligible(name))
-      others.insert(name);
-  }
-  candidates.insert(candidates.end(), others.begin(), others.end());
+    listed.insert(p.name);
+  auto add = [&](const std::set<std::string>& names) {
+    std::vector<std::string> more;
+    for (const auto& name : names)
+      if (!listed.contains(name) && seems_eligible(name))
+        more.push_back(name);
+    listed.insert(more.begin(), more.end());
+    candidates.insert(candidates.end(), more.begin(), more.end());
+  };
+  add({committed_.electors.begin(), committed_.electors.end()});
+  auto others = live_peers_;
+  others.insert(self_);
+  add(others);
 }
 
 std::optional<std::string>

@@ -187,6 +187,37 @@ BOOST_AUTO_TEST_CASE(the_half_of_a_two_node_electorate_that_holds_the_tie_goes_o
   BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"b", "c"}));
 }
 
+BOOST_AUTO_TEST_CASE(a_node_outside_the_electorate_leads_when_its_live_electors_may_not) {
+  auto cfg = quick_config(2);
+  cfg.full_quorum_wait_ms = 100;
+  bench b{{"a", "b"}, cfg};
+  // a may not lead (SL_MAKE_ME_ADMIN=False): b leads round 1, and is round
+  // 2's default leader; a holds the tie of {a, b}.
+  auto ineligible = cfg;
+  ineligible.eligible = false;
+  b.nodes["a"] = std::make_unique<round_coordinator>("a", ineligible, b.now);
+  b["a"].set_peers({"b"}, b.now);
+  check_in(b, {"a", "b"});
+  BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
+  BOOST_TEST(b.commits("a")[0].leader == "b");
+  // c is found after round 1; then b dies. a's vote is a quorum, but a may
+  // not lead: c, outside the electorate, leads with it.
+  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
+  b["c"].set_peers({"a", "b"}, b.now);
+  b["a"].set_peers({"b", "c"}, b.now);
+  b["b"].set_peers({"a", "c"}, b.now);
+  b.pump();
+  BOOST_TEST_REQUIRE(b["c"].committed_round() == 1u);
+  kill(b, "b");
+  check_in(b, {"a", "c"});
+  b.run_to(b.now + 2'000);
+  auto commits = b.commits("a");
+  BOOST_TEST_REQUIRE(commits.size() == 2u);
+  BOOST_TEST(commits[1].leader == "c");
+  BOOST_TEST(names_of(commits[1].participants) == (std::vector<std::string>{"a", "c"}));
+  BOOST_TEST(b["a"].committed_digest() == b["c"].committed_digest());
+}
+
 BOOST_AUTO_TEST_CASE(a_node_found_after_the_electorate_was_fixed_votes_from_the_next_commit) {
   auto cfg = quick_config(2);
   cfg.full_quorum_wait_ms = 100;

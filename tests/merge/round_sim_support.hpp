@@ -67,27 +67,30 @@ inline bool require_clean_end(round_cluster& c, uint64_t seed, int64_t limit_ms 
   return require_no_violation(c, seed);
 }
 
-/// Returns the electorate fixed by the latest round that a running node
-/// knows committed (its participants and electors): the set the live nodes
-/// need a majority of. A round committed only by a node that died before
-/// anyone heard of it binds nobody (the others are still in it, with the
-/// previous electorate). Empty before any live node committed.
-inline std::set<std::string> live_electorate(const round_cluster& c) {
+/// The latest round that a running node knows committed: it fixes the
+/// electorate the live nodes need a quorum of. A round committed only by a
+/// node that died before anyone heard of it binds nobody (the others are
+/// still in it, with the previous electorate). Null before any live node
+/// committed.
+inline const observed_commit* latest_known_commit(const round_cluster& c) {
   uint64_t known = 0;
   for (size_t i = 0; i < c.size(); ++i)
     if (c.running(i) && c.node(i) != nullptr)
       known = std::max(known, c.node(i)->committed_round());
-  std::set<std::string> result;
   auto i = c.commits().find(known);
-  if (i == c.commits().end())
-    return result;
-  for (const auto& p : i->second.participants)
+  return i == c.commits().end() ? nullptr : &i->second;
+}
+
+/// The electorate that commit `x` fixes: its participants and electors.
+inline std::set<std::string> electorate_of(const observed_commit& x) {
+  std::set<std::string> result;
+  for (const auto& p : x.participants)
     result.insert(p.name);
-  result.insert(i->second.electors.begin(), i->second.electors.end());
+  result.insert(x.electors.begin(), x.electors.end());
   return result;
 }
 
-/// Returns how many of `electorate` run, not counting slot `except`.
+/// Returns how many running slots other than `except` are in `electorate`.
 inline size_t alive_in(const round_cluster& c, const std::set<std::string>& electorate,
                        size_t except = SIZE_MAX) {
   size_t alive = 0;
@@ -97,15 +100,41 @@ inline size_t alive_in(const round_cluster& c, const std::set<std::string>& elec
   return alive;
 }
 
-/// Returns whether crashing slot `victim` leaves a live majority of the
-/// live electorate. Scenarios crash only then: with fewer, no round can
+/// Returns whether the running slots other than `except` are a quorum of
+/// the next round's electorate, by the rule the coordinators use: a
+/// majority, or exactly half of an even electorate that holds its tie (its
+/// first member by name other than the default leader, the first eligible
+/// participant by name). Written out here from the rule, not taken from the
+/// coordinator, so that the simulation checks it.
+inline bool keeps_a_quorum(const round_cluster& c, size_t except = SIZE_MAX) {
+  const auto* x = latest_known_commit(c);
+  if (x == nullptr)
+    return true;
+  auto electorate = electorate_of(*x);
+  auto alive = alive_in(c, electorate, except);
+  if (2 * alive != electorate.size())
+    return 2 * alive > electorate.size();
+  std::optional<std::string> leader;
+  for (const auto& p : x->participants)
+    if (p.info.eligible && (!leader || p.name < *leader))
+      leader = p.name;
+  for (const auto& name : electorate) {
+    if (leader && name == *leader)
+      continue;
+    for (size_t i = 0; i < c.size(); ++i)
+      if (i != except && c.running(i) && c.name_of(i) == name)
+        return true;
+    return false;
+  }
+  return false;
+}
+
+/// Returns whether crashing slot `victim` leaves a live quorum of the next
+/// round's electorate. Scenarios crash only then: with less, no round can
 /// ever commit again (by design, see round_coordinator; restarted nodes
 /// come back under fresh names).
-inline bool crash_keeps_a_majority(const round_cluster& c, size_t victim) {
-  auto electorate = live_electorate(c);
-  if (electorate.empty())
-    return true;
-  return 2 * alive_in(c, electorate, victim) > electorate.size();
+inline bool crash_keeps_a_quorum(const round_cluster& c, size_t victim) {
+  return keeps_a_quorum(c, victim);
 }
 
 /// Returns how many rounds any node committed.

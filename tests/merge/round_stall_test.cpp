@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_CASE(a_survivor_without_a_majority_of_the_last_round_names_who_i
   auto stall = stall_after_losing(b, "b");
   BOOST_TEST((stall.why == round_stall::cause::majority));
   BOOST_TEST(stall.nodes_missing());
-  BOOST_TEST(contains(stall.text, "round 2 needs 2 (or 1 with b) of round 1's electorate (a, b)"), stall.text);
+  BOOST_TEST(contains(stall.text, "round 2 needs 2 (or 1 with b) of round 1's electorate (a, b)"),
+             stall.text);
   BOOST_TEST(contains(stall.text, "alive: a."), stall.text);
 }
 

@@ -28,14 +28,14 @@ namespace swarm::merge {
 /// keeps its vote, so one dead participant of a round that committed with
 /// `min_peers` of N nodes does not stop the next; a node found late gets its
 /// vote at the first commit after it was seen); a leader of (r, t) needs
-/// votes from a majority of it (exactly half of an even electorate counts
-/// when it holds the tie breaker, its first member by name other than the
-/// default leader, so every two quorums still intersect; in term 0 a
-/// check-in is a vote
-/// for the default leader: the first eligible participant of round r-1 by
-/// name, a function of the committed value alone), and a proposal
-/// commits once a majority of the electorate and at least `min_peers`
-/// nodes accepted it. Voters hand a new leader what they accepted,
+/// votes from a quorum of it: a majority, or exactly half of an even
+/// electorate when it holds the tie breaker (its first member by name other
+/// than the default leader), so every two quorums still intersect. In term
+/// 0 a check-in is a vote for the default leader, the first eligible
+/// participant of round r-1 by name (a function of the committed value
+/// alone); later terms go to the other eligible participants, the electors,
+/// then any live eligible node. A proposal commits once a quorum of the
+/// electorate and at least `min_peers` nodes accepted it. Voters hand a new leader what they accepted,
 /// and it re-proposes that, so a round never commits two different models.
 /// Round 1 has no previous round: its electorate is every node seen so far
 /// (it never shrinks), which is safe when all nodes know the whole contract
