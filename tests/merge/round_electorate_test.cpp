@@ -12,11 +12,8 @@ using namespace round_test;
 
 namespace {
 
-/// Kills `name`: its messages are lost and the others' membership drops it.
-void kill(bench& b, const std::string& name) {
-  b.nodes.erase(name);
-  auto prev = b.pass;
-  b.pass = [prev, name](const envelope& e) { return e.to != name && prev(e); };
+/// Tells every node that the live nodes are the bench's nodes.
+void refresh_peers(bench& b) {
   std::set<std::string> alive;
   for (const auto& [n, _] : b.nodes)
     alive.insert(n);
@@ -25,6 +22,20 @@ void kill(bench& b, const std::string& name) {
     peers.erase(n);
     node->set_peers(peers, b.now);
   }
+}
+
+/// Kills `name`: its messages are lost and the others' membership drops it.
+void kill(bench& b, const std::string& name) {
+  b.nodes.erase(name);
+  auto prev = b.pass;
+  b.pass = [prev, name](const envelope& e) { return e.to != name && prev(e); };
+  refresh_peers(b);
+}
+
+/// Starts node `name`, which the others find now.
+void join(bench& b, const std::string& name, const round_config& cfg) {
+  b.nodes[name] = std::make_unique<round_coordinator>(name, cfg, b.now);
+  refresh_peers(b);
 }
 
 std::vector<std::string> names_of(const std::vector<participant>& ps) {
@@ -140,12 +151,7 @@ std::vector<round_event> late_discovery_then_death(int64_t settle_ms, int64_t fo
   bench b{{"a", "b"}, cfg};
   check_in(b, {"a", "b"});
   b.run_to(found_ms);
-  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
-  for (auto& [name, node] : b.nodes) {
-    std::set<std::string> peers{"a", "b", "c"};
-    peers.erase(name);
-    node->set_peers(peers, b.now);
-  }
+  join(b, "c", cfg);
   check_in(b, {"c"});
   b.run_to(b.now + 300);
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
@@ -202,10 +208,7 @@ BOOST_AUTO_TEST_CASE(a_node_outside_the_electorate_leads_when_its_live_electors_
   BOOST_TEST(b.commits("a")[0].leader == "b");
   // c is found after round 1; then b dies. a's vote is a quorum, but a may
   // not lead: c, outside the electorate, leads with it.
-  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
-  b["c"].set_peers({"a", "b"}, b.now);
-  b["a"].set_peers({"b", "c"}, b.now);
-  b["b"].set_peers({"a", "c"}, b.now);
+  join(b, "c", cfg);
   b.pump();
   BOOST_TEST_REQUIRE(b["c"].committed_round() == 1u);
   kill(b, "b");
@@ -226,12 +229,7 @@ BOOST_AUTO_TEST_CASE(a_node_found_after_the_electorate_was_fixed_votes_from_the_
   BOOST_TEST_REQUIRE(b.commits("a").size() == 1u);
   // c is found after round 1 and is still training: round 2 commits
   // without it, and names it an elector of round 3.
-  b.nodes["c"] = std::make_unique<round_coordinator>("c", cfg, b.now);
-  for (auto& [name, node] : b.nodes) {
-    std::set<std::string> peers{"a", "b", "c"};
-    peers.erase(name);
-    node->set_peers(peers, b.now);
-  }
+  join(b, "c", cfg);
   check_in(b, {"a", "b"});
   b.run_to(b.now + 300);
   BOOST_TEST_REQUIRE(b.commits("a").size() == 2u);
