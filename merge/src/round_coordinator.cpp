@@ -246,6 +246,14 @@ void round_coordinator::on_proposal(const std::string& from, const proposal_msg&
   accepted_ =
     accepted_state{m.term, m.digest, std::move(model), m.participants, m.final, m.electors};
   send(from, accepted_msg{m.round, m.term, m.digest});
+  if (leader_and_self_choose(from, m.participants.size())) {
+    // Chosen already: no need to wait for the leader's commit message.
+    const auto& a = *accepted_;
+    commit(committed_state{m.round, m.term, from, a.digest, a.model, a.participants, a.final,
+                           a.electors},
+           false, false);
+    return;
+  }
   // A resent proposal, or one a new leader re-proposes, is no news.
   if (!known)
     announce(*accepted_);

@@ -192,7 +192,11 @@ BOOST_AUTO_TEST_CASE(a_proposal_that_overtakes_a_check_in_is_accepted_when_the_m
 }
 
 BOOST_AUTO_TEST_CASE(an_acceptor_hands_its_accepted_proposal_to_the_next_leader) {
-  bench b{{"a", "b", "c"}, 2};
+  // Every acceptor of three nodes could commit on accepting: this is the
+  // commit message's path, as larger swarms take it.
+  auto cfg = quick_config(2);
+  cfg.learn_on_accept = false;
+  bench b{{"a", "b", "c"}, cfg};
   all_check_in(b, model_of(1.0f));
   // Round 2: a's proposal reaches only c, and no acceptance reaches a.
   b.pass = [](const envelope& e) {
@@ -296,4 +300,37 @@ BOOST_AUTO_TEST_CASE(a_model_counts_once_min_peers_nodes_hold_it_even_if_a_parti
   BOOST_TEST_REQUIRE(commits.size() == 2u);
   BOOST_TEST(commits[1].participants.size() == 3u);
   BOOST_TEST(b.commits("d").size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(an_acceptor_that_makes_a_quorum_with_the_leader_commits_as_it_accepts) {
+  // Every commit message is lost: b learns round 1 from its own acceptance
+  // (with a's, implied by the proposal, a quorum of {a, b} and min_peers).
+  auto lost_commits = [](const envelope& e) { return !std::holds_alternative<commit_msg>(e.msg); };
+  bench b{{"a", "b"}, 2};
+  b.pass = lost_commits;
+  check_in(b, {"a", "b"});
+  auto commits = b.commits("b");
+  BOOST_TEST_REQUIRE(commits.size() == 1u);
+  BOOST_TEST(commits[0].leader == "a");
+  BOOST_TEST(!commits[0].led_by_me);
+  BOOST_TEST(commits[0].digest == b["a"].committed_digest());
+  BOOST_TEST(b.sent<commit_msg>("a").size() == 1u);
+  // Four nodes: a and b are half, and b holds the tie (a is the default
+  // leader from round 2 on), so b learns round 2 alone; c and d, each half
+  // with a only without the tie, wait for the commit message.
+  bench four{{"a", "b", "c", "d"}, 2};
+  check_in(four, {"a", "b", "c", "d"});
+  four.pass = lost_commits;
+  check_in(four, {"a", "b", "c", "d"});
+  BOOST_TEST(four.commits("b").size() == 2u);
+  BOOST_TEST(four.commits("c").size() == 1u);
+  BOOST_TEST(four.commits("d").size() == 1u);
+  // Without the shortcut, b waits for the commit message too.
+  auto cfg = quick_config(2);
+  cfg.learn_on_accept = false;
+  bench waits{{"a", "b"}, cfg};
+  waits.pass = lost_commits;
+  check_in(waits, {"a", "b"});
+  BOOST_TEST(waits.commits("b").empty());
+  BOOST_TEST(waits.commits("a").size() == 1u);
 }

@@ -86,6 +86,8 @@ BOOST_AUTO_TEST_CASE(a_speculative_merge_of_other_models_than_the_leaders_is_not
 BOOST_AUTO_TEST_CASE(with_announce_tentative_the_value_is_reported_before_its_commit) {
   auto cfg = quick_config(2);
   cfg.announce_tentative = true;
+  // Else b commits as it accepts, with nothing tentative in between.
+  cfg.learn_on_accept = false;
   bench b{{"a", "b"}, cfg};
   two_rounds(b);
   for (const auto* name : {"a", "b"}) {

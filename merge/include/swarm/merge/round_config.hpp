@@ -49,6 +49,12 @@ struct round_config {
   /// hands the model to its ML while the acceptances and the commit are
   /// on their way.
   bool announce_tentative = false;
+  /// Whether an acceptor that, with the leader, makes a quorum of the
+  /// electorate and enough holders for `min_peers` commits as soon as it
+  /// accepts (Paxos' learner shortcut: every acceptor of a two- or
+  /// three-node swarm skips the wait for the commit message). Off only to
+  /// test the commit message's own path, which larger swarms take.
+  bool learn_on_accept = true;
   /// Whether this node may lead (HPE's SL_MAKE_ME_ADMIN).
   bool eligible = true;
   /// How long a round may keep the ML waiting before the SL logs what the

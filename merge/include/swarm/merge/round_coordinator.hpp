@@ -203,6 +203,7 @@ private:
   void append_elector_candidates(std::vector<std::string>& candidates) const;
   std::optional<std::string> tie_breaker(const std::set<std::string>& members) const;
   bool has_majority(const std::set<std::string>& voters) const;
+  bool leader_and_self_choose(const std::string& leader, size_t participants) const;
   void adopt_term(uint64_t term, int64_t now_ms);
   void bump_term(int64_t now_ms);
   void on_vote_request(const std::string& from, const vote_request_msg& m, int64_t now_ms);
