@@ -144,20 +144,6 @@ bool round_coordinator::has_majority(const std::set<std::string>& voters) const 
   return 2 * count == members.size() && breaker && voters.contains(*breaker);
 }
 
-bool round_coordinator::leader_and_self_choose(const std::string& leader,
-                                               size_t participants) const {
-  // Paxos' learner shortcut: a leader proposes only what it accepted
-  // itself, so once this node accepts too, the two hold the value. If they
-  // are a quorum and enough holders for min_peers, it is chosen: every
-  // later leader hears of it from a voter and re-proposes it. The acceptor
-  // then commits on its own and spares the round the commit message's trip
-  // (every acceptor of a two- or three-node swarm).
-  if (!cfg_.learn_on_accept || leader == self_)
-    return false;
-  size_t needed = std::min<size_t>(cfg_.min_peers, participants);
-  return needed <= 2 && has_majority({leader, self_});
-}
-
 void round_coordinator::adopt_term(uint64_t term, int64_t now_ms) {
   if (term <= term_)
     return;

@@ -184,16 +184,19 @@ private:
   // round_coordinator.cpp
   void on_checkin(const std::string& from, const checkin_msg& m, int64_t now_ms);
   void on_model_request(const std::string& from, const model_request_msg& m, int64_t now_ms);
-  void on_proposal(const std::string& from, const proposal_msg& m, int64_t now_ms);
-  void on_commit(const std::string& from, const commit_msg& m);
-  void on_catch_up(const std::string& from, const catch_up_msg& m);
-  void send_catch_up(const std::string& to);
   void on_refusal(const std::string& from, const refusal_msg& m);
   bool route_by_round(const std::string& from, uint64_t round);
   void commit(committed_state next, bool led_by_me, bool caught_up);
   void standing_check_in(int64_t now_ms);
   void send(const std::string& to, round_message msg);
   void broadcast(const round_message& msg);
+
+  // round_acceptor.cpp
+  void on_proposal(const std::string& from, const proposal_msg& m, int64_t now_ms);
+  bool leader_and_self_choose(const std::string& leader, size_t participants) const;
+  void on_commit(const std::string& from, const commit_msg& m);
+  void on_catch_up(const std::string& from, const catch_up_msg& m);
+  void send_catch_up(const std::string& to);
 
   // round_election.cpp
   std::set<std::string> electorate() const;
@@ -203,7 +206,6 @@ private:
   void append_elector_candidates(std::vector<std::string>& candidates) const;
   std::optional<std::string> tie_breaker(const std::set<std::string>& members) const;
   bool has_majority(const std::set<std::string>& voters) const;
-  bool leader_and_self_choose(const std::string& leader, size_t participants) const;
   void adopt_term(uint64_t term, int64_t now_ms);
   void bump_term(int64_t now_ms);
   void on_vote_request(const std::string& from, const vote_request_msg& m, int64_t now_ms);
