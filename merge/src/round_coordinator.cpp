@@ -1,6 +1,7 @@
-// The round coordinator's inputs and the follower side: check-ins,
-// proposals, commits, catch-up. Election lives in round_election.cpp, the
-// leader's exchange and merge in round_leader.cpp.
+// The round coordinator's inputs: peers, check-ins, message routing,
+// commits and ticks. The acceptor's side lives in round_acceptor.cpp,
+// election in round_election.cpp, the leader's exchange and merge in
+// round_leader.cpp.
 
 #include "swarm/merge/round_coordinator.hpp"
 
