@@ -12,32 +12,6 @@ using namespace round_test;
 
 namespace {
 
-/// Tells every node that the live nodes are the bench's nodes.
-void refresh_peers(bench& b) {
-  std::set<std::string> alive;
-  for (const auto& [n, _] : b.nodes)
-    alive.insert(n);
-  for (auto& [n, node] : b.nodes) {
-    auto peers = alive;
-    peers.erase(n);
-    node->set_peers(peers, b.now);
-  }
-}
-
-/// Kills `name`: its messages are lost and the others' membership drops it.
-void kill(bench& b, const std::string& name) {
-  b.nodes.erase(name);
-  auto prev = b.pass;
-  b.pass = [prev, name](const envelope& e) { return e.to != name && prev(e); };
-  refresh_peers(b);
-}
-
-/// Starts node `name`, which the others find now.
-void join(bench& b, const std::string& name, const round_config& cfg) {
-  b.nodes[name] = std::make_unique<round_coordinator>(name, cfg, b.now);
-  refresh_peers(b);
-}
-
 std::vector<std::string> names_of(const std::vector<participant>& ps) {
   std::vector<std::string> result;
   for (const auto& p : ps)

@@ -9,20 +9,6 @@ using namespace round_test;
 
 namespace {
 
-// `dead` stops: it is gone from the bench and from every survivor's peers.
-void kill(bench& b, const std::string& dead) {
-  b.nodes.erase(dead);
-  b.pass = [dead](const envelope& e) { return e.to != dead; };
-  std::set<std::string> all;
-  for (const auto& [name, _] : b.nodes)
-    all.insert(name);
-  for (const auto& [name, node] : b.nodes) {
-    auto others = all;
-    others.erase(name);
-    node->set_peers(others, b.now);
-  }
-}
-
 // Round 1 commits with every node; then `dead` stops, the others check in
 // for round 2, which must not commit: returns what "a" says it lacks.
 round_stall stall_after_losing(bench& b, const std::string& dead) {
