@@ -2,6 +2,7 @@
 // HPE's merges hang without a word, and a user cannot tell a slow peer from
 // a lost quorum.
 
+#include <algorithm>
 #include <string>
 
 #include "swarm/merge/round_coordinator.hpp"
@@ -49,6 +50,10 @@ round_stall round_coordinator::stall() const {
     return {round_stall::cause::live_nodes, "round " + round + " needs minPeers "
                                                + std::to_string(cfg_.min_peers)
                                                + " nodes; alive: " + listed(live)};
+  if (std::none_of(live.begin(), live.end(), [&](const auto& x) { return seems_eligible(x); }))
+    return {round_stall::cause::no_leader,
+            "round " + round + " has no live node that may lead: every one (" + listed(live)
+              + ") runs with SL_MAKE_ME_ADMIN=False. It waits for a node that may"};
   if (checkins_.size() < cfg_.min_peers) {
     std::set<std::string> in;
     for (const auto& [name, _] : checkins_)

@@ -73,3 +73,25 @@ BOOST_AUTO_TEST_CASE(missing_check_ins_are_counted_until_they_arrive) {
   BOOST_TEST(b.commits("a").size() == 1u);
   BOOST_TEST((b["a"].stall().why == round_stall::cause::none));
 }
+
+BOOST_AUTO_TEST_CASE(a_swarm_where_no_live_node_may_lead_says_so) {
+  auto cfg = quick_config(2);
+  cfg.eligible = false;
+  bench b{{"a", "b"}, cfg};
+  check_in(b, {"a", "b"});
+  b.run_to(b.now + 2'000);
+  BOOST_TEST(b.commits("a").empty());
+  auto stall = b["a"].stall();
+  BOOST_TEST((stall.why == round_stall::cause::no_leader));
+  BOOST_TEST(stall.nodes_missing());
+  BOOST_TEST(contains(stall.text, "round 1 has no live node that may lead: every one (a, b)"),
+             stall.text);
+  BOOST_TEST(contains(stall.text, "SL_MAKE_ME_ADMIN=False"), stall.text);
+  // One node that may lead is enough.
+  cfg.eligible = true;
+  join(b, "c", cfg);
+  check_in(b, {"c"});
+  b.run_to(b.now + 2'000);
+  BOOST_TEST(b.commits("a").size() == 1u);
+  BOOST_TEST(b.commits("a")[0].leader == "c");
+}

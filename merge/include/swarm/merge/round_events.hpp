@@ -107,6 +107,9 @@ struct round_stall {
     majority,
     /// Live nodes for `min_peers`.
     live_nodes,
+    /// A live node that may lead: every live node checked in with
+    /// SL_MAKE_ME_ADMIN=False.
+    no_leader,
     /// Check-ins: the peers are alive but have not reached their sync
     /// points (slower, or still training while this node has finished).
     check_ins,
@@ -118,7 +121,7 @@ struct round_stall {
   /// Returns whether nodes are missing, rather than merely slower: the
   /// round cannot commit until they come back.
   bool nodes_missing() const noexcept {
-    return why == cause::majority || why == cause::live_nodes;
+    return why == cause::majority || why == cause::live_nodes || why == cause::no_leader;
   }
 };
 
