@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(crashes_and_restarts_at_random_times_keep_every_invariant) 
       if (c.commits().rbegin()->second.final)
         break;
       auto victim = static_cast<size_t>(rng.below(5));
-      if (!crash_keeps_a_quorum(c, victim))
+      if (!keeps_a_quorum(c, victim))
         continue;
       auto dead = c.name_of(victim);
       c.crash(victim);

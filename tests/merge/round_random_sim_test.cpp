@@ -50,7 +50,7 @@ size_t running_count(const round_cluster& c) {
 // nodes keep running; restarts it (fresh name) most of the time.
 void crash_and_maybe_restart(round_cluster& c, size_t victim, uint32_t min_peers,
                              membership::prng& r) {
-  if (!c.running(victim) || !crash_keeps_a_quorum(c, victim)
+  if (!c.running(victim) || !keeps_a_quorum(c, victim)
       || running_count(c) <= min_peers)
     return;
   auto dead = c.name_of(victim);

@@ -105,7 +105,10 @@ inline size_t alive_in(const round_cluster& c, const std::set<std::string>& elec
 /// majority, or exactly half of an even electorate that holds its tie (its
 /// first member by name other than the default leader, the first eligible
 /// participant by name). Written out here from the rule, not taken from the
-/// coordinator, so that the simulation checks it.
+/// coordinator, so that the simulation checks it. Scenarios crash a node
+/// only if the others keep a quorum: with less, no round can ever commit
+/// again (by design, see round_coordinator; restarted nodes come back under
+/// fresh names).
 inline bool keeps_a_quorum(const round_cluster& c, size_t except = SIZE_MAX) {
   const auto* x = latest_known_commit(c);
   if (x == nullptr)
@@ -127,14 +130,6 @@ inline bool keeps_a_quorum(const round_cluster& c, size_t except = SIZE_MAX) {
     return false;
   }
   return false;
-}
-
-/// Returns whether crashing slot `victim` leaves a live quorum of the next
-/// round's electorate. Scenarios crash only then: with less, no round can
-/// ever commit again (by design, see round_coordinator; restarted nodes
-/// come back under fresh names).
-inline bool crash_keeps_a_quorum(const round_cluster& c, size_t victim) {
-  return keeps_a_quorum(c, victim);
 }
 
 /// Returns how many rounds any node committed.
