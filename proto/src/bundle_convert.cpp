@@ -6,6 +6,7 @@
 #include <vector>
 #include <cstring>
 #include <string>
+#include <unordered_set>
 
 namespace swarm::wire {
 
@@ -108,20 +109,19 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
   return from_wire(x, x.data(), peer, max_bytes);
 }
 
-expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view data,
+namespace {
+
+/// The layout of `x` (tensors, no values) and its element count, checked
+/// against the limits; `data_bytes` is the size of the values' bytes.
+expected<merge::tensor_bundle> layout_of(const ModelBundle& x, size_t data_bytes,
                                          std::string_view peer, size_t max_bytes) {
-  // Shared memory holds a whole half of its region: the tensors' values
-  // are its first bytes.
-  bool shared = data.data() != x.data().data();
-  if (shared && !x.data().empty())
-    return refuse(errc::corrupt_data, peer, "values both in the message and in shared memory");
   if (static_cast<size_t>(x.tensors_size()) > max_tensors)
     return refuse(errc::invalid_argument, peer,
                   std::to_string(x.tensors_size()) + " tensors, at most "
                     + std::to_string(max_tensors));
-  if (data.size() > max_bytes)
+  if (data_bytes > max_bytes)
     return refuse(errc::corrupt_data, peer,
-                  "data of " + std::to_string(data.size()) + " bytes, at most "
+                  "data of " + std::to_string(data_bytes) + " bytes, at most "
                     + std::to_string(max_bytes));
   const size_t max_elements = max_bytes / sizeof(float);
   merge::tensor_bundle result;
@@ -136,13 +136,22 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
       meta.name(), {meta.shape().begin(), meta.shape().end()}, merge::dtype::f32, total});
     total += *count;
   }
-  if (shared && data.size() > total * sizeof(float))
-    data = data.substr(0, total * sizeof(float));
-  if (data.size() != total * sizeof(float))
-    return refuse(errc::corrupt_data, peer,
-                  "data of " + std::to_string(data.size())
-                    + " bytes, but the tensors need " + std::to_string(total * sizeof(float)));
-  bool finite = copy_checked(data, total, result.values);
+  return result;
+}
+
+size_t element_count(const merge::tensor_bundle& layout) {
+  return layout.tensors.empty() ? 0 : layout.tensors.back().offset + layout.tensors.back().count();
+}
+
+error size_mismatch(std::string_view peer, size_t data_bytes, size_t total) {
+  return refuse(errc::corrupt_data, peer,
+                "data of " + std::to_string(data_bytes) + " bytes, but the tensors need "
+                  + std::to_string(total * sizeof(float)));
+}
+
+/// The checks after the values are in place: layout, digest, finiteness.
+expected<merge::tensor_bundle> finish(const ModelBundle& x, merge::tensor_bundle result,
+                                      bool finite, std::string_view peer) {
   if (auto st = merge::check_layout(result, peer); !st)
     return st.error();
   if (!x.sha256().empty()) {
@@ -158,6 +167,66 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
       return st.error();
   }
   return result;
+}
+
+} // namespace
+
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view data,
+                                         std::string_view peer, size_t max_bytes) {
+  // Shared memory holds a whole half of its region: the tensors' values
+  // are its first bytes.
+  bool shared = data.data() != x.data().data();
+  if (shared && !x.data().empty())
+    return refuse(errc::corrupt_data, peer, "values both in the message and in shared memory");
+  if (x.attached())
+    return refuse(errc::corrupt_data, peer, "values announced as attached, not in the message");
+  auto result = layout_of(x, data.size(), peer, max_bytes);
+  if (!result)
+    return result.error();
+  auto total = element_count(*result);
+  if (shared && data.size() > total * sizeof(float))
+    data = data.substr(0, total * sizeof(float));
+  if (data.size() != total * sizeof(float))
+    return size_mismatch(peer, data.size(), total);
+  bool finite = copy_checked(data, total, result->values);
+  return finish(x, std::move(*result), finite, peer);
+}
+
+expected<merge::tensor_bundle> layout_from_wire(const ModelBundle& x, size_t data_bytes,
+                                                bool shared, std::string_view peer,
+                                                size_t max_bytes) {
+  auto result = layout_of(x, shared ? 0 : data_bytes, peer, max_bytes);
+  if (!result)
+    return result.error();
+  auto need = element_count(*result) * sizeof(float);
+  if (shared ? data_bytes < need : data_bytes != need)
+    return size_mismatch(peer, data_bytes, element_count(*result));
+  std::unordered_set<std::string_view> names;
+  for (const auto& t : result->tensors)
+    if (!names.insert(t.name).second)
+      return refuse(errc::invalid_argument, peer, tensor_named(t.name) + " appears twice");
+  return result;
+}
+
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float>&& values,
+                                         std::string_view peer, size_t max_bytes) {
+  if (!x.data().empty())
+    return refuse(errc::corrupt_data, peer, "values both in the message and attached to it");
+  auto bytes = values.size() * sizeof(float);
+  auto result = layout_of(x, bytes, peer, max_bytes);
+  if (!result)
+    return result.error();
+  auto total = element_count(*result);
+  if (values.size() != total)
+    return size_mismatch(peer, bytes, total);
+  uint32_t bad = 0;
+  for (float v : values) {
+    // All exponent bits set: Inf or NaN.
+    auto u = std::bit_cast<uint32_t>(v);
+    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+  }
+  result->values = std::move(values);
+  return finish(x, std::move(*result), bad == 0, peer);
 }
 
 } // namespace swarm::wire

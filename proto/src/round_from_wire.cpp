@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <utility>
 
 #include "swarm/wire/bundle_convert.hpp"
 #include "swarm/wire/limits.hpp"
@@ -73,7 +74,7 @@ expected<std::vector<std::string>> electors_of(const Repeated& xs, std::string_v
 }
 
 expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announced,
-                             std::string_view peer) {
+                             std::string_view peer, std::vector<float>*& attached) {
   // from_wire recomputes the bundle's own digest, if it has one; the
   // announced one must equal that (no second hash of the model).
   if (announced && !x.sha256().empty()
@@ -82,7 +83,12 @@ expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announce
                          reinterpret_cast<const uint8_t*>(x.sha256().data()))))
     return make_error(errc::checksum_mismatch,
                       who(peer, "model digest differs from the announced one"));
-  auto bundle = from_wire(x, peer);
+  if (x.attached() && attached == nullptr)
+    return make_error(errc::corrupt_data,
+                      who(peer, "model values announced as attached, and none came"));
+  // Taken once: `attached` is cleared so that the caller sees them used.
+  auto bundle = x.attached() ? from_wire(x, std::move(*std::exchange(attached, nullptr)), peer)
+                             : from_wire(x, peer);
   if (!bundle)
     return bundle.error();
   return model_ptr{std::make_shared<const tensor_bundle>(std::move(*bundle))};
@@ -92,7 +98,8 @@ expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announce
 template <class Msg, class Body, class Names>
 expected<round_message> with_model(Msg m, const std::string& digest_bytes,
                                    const ModelBundle& bundle, const Body& participants,
-                                   const Names& electors, std::string_view peer) {
+                                   const Names& electors, std::string_view peer,
+                                   std::vector<float>*& attached) {
   auto d = digest_of(digest_bytes, peer);
   if (!d)
     return d.error();
@@ -102,7 +109,7 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
     return make_error(errc::checksum_mismatch, who(peer, "model without its SHA-256 digest"));
   // A proposal to peers that shared their models names its model only.
   bool none = std::is_same_v<Msg, proposal_msg> && bundle.ByteSizeLong() == 0;
-  auto model = none ? expected<model_ptr>{model_ptr{}} : model_of(bundle, &*d, peer);
+  auto model = none ? expected<model_ptr>{model_ptr{}} : model_of(bundle, &*d, peer, attached);
   if (!model)
     return model.error();
   auto ps = participants_of(participants, peer);
@@ -125,9 +132,8 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
   return round_message{std::move(m)};
 }
 
-} // namespace
-
-expected<round_message> round_from_wire(const RoundMessage& x, std::string_view peer) {
+expected<round_message> body_from_wire(const RoundMessage& x, std::string_view peer,
+                                       std::vector<float>*& attached) {
   auto r = x.round();
   auto t = x.term();
   switch (x.body_case()) {
@@ -137,7 +143,7 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
         return info.error();
       checkin_msg m{r, t, *info, nullptr};
       if (x.checkin().has_model()) {
-        auto model = model_of(x.checkin().model(), nullptr, peer);
+        auto model = model_of(x.checkin().model(), nullptr, peer, attached);
         if (!model)
           return model.error();
         m.model = std::move(*model);
@@ -152,7 +158,7 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       if (v.accepted_digest().empty())
         return round_message{std::move(m)};
       return with_model(std::move(m), v.accepted_digest(), v.accepted_model(),
-                        v.accepted_participants(), v.accepted_electors(), peer);
+                        v.accepted_participants(), v.accepted_electors(), peer, attached);
     }
     case RoundMessage::kModelRequest:
       return round_message{model_request_msg{r, t}};
@@ -160,7 +166,7 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       auto info = info_of(x.model_reply().info(), peer);
       if (!info)
         return info.error();
-      auto model = model_of(x.model_reply().model(), nullptr, peer);
+      auto model = model_of(x.model_reply().model(), nullptr, peer, attached);
       if (!model)
         return model.error();
       return round_message{model_reply_msg{r, t, *info, std::move(*model)}};
@@ -170,7 +176,7 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
     case RoundMessage::kProposal: {
       const auto& p = x.proposal();
       return with_model(proposal_msg{r, t, {}, nullptr, {}, p.final(), {}}, p.digest(),
-                        p.model(), p.participants(), p.electors(), peer);
+                        p.model(), p.participants(), p.electors(), peer, attached);
     }
     case RoundMessage::kAccepted: {
       auto d = digest_of(x.accepted().digest(), peer);
@@ -193,7 +199,7 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       if (c.leader().size() > max_name_bytes)
         return make_error(errc::invalid_argument, who(peer, "bad leader name"));
       return with_model(catch_up_msg{r, t, c.leader(), {}, nullptr, {}, c.final(), {}},
-                        c.digest(), c.model(), c.participants(), c.electors(), peer);
+                        c.digest(), c.model(), c.participants(), c.electors(), peer, attached);
     }
     case RoundMessage::kProposalRequest:
       return round_message{proposal_request_msg{r, t}};
@@ -205,6 +211,18 @@ expected<round_message> round_from_wire(const RoundMessage& x, std::string_view 
       break;
   }
   return make_error(errc::invalid_argument, who(peer, "no body"));
+}
+
+} // namespace
+
+expected<round_message> round_from_wire(const RoundMessage& x, std::string_view peer,
+                                        std::vector<float>* attached) {
+  auto result = body_from_wire(x, peer, attached);
+  if (result && attached != nullptr)
+    return make_error(errc::corrupt_data,
+                      who(peer, "model values attached to a message with no model marked "
+                                "attached"));
+  return result;
 }
 
 } // namespace swarm::wire

@@ -34,10 +34,23 @@ void fill(Repeated& out, const std::vector<participant>& xs) {
   }
 }
 
-} // namespace
+/// Writes `model` into `out`: its values too, or, when `detached` is given
+/// (and the model has values), only its layout, marked attached, with the
+/// values handed to `*detached` without a copy.
+void put(const model_ptr& model, ModelBundle& out, const sha256_digest* digest,
+         attached_values* detached) {
+  if (detached == nullptr || model->values.empty())
+    return to_wire(*model, out, digest);
+  layout_to_wire(*model, out);
+  out.set_attached(true);
+  if (digest != nullptr)
+    out.set_sha256(reinterpret_cast<const char*>(digest->data()), digest->size());
+  // Shares the model's ownership: the values live as long as the lane needs.
+  *detached = attached_values{model, &model->values};
+}
 
-Envelope round_encoder::encode(std::string_view contract, std::string_view sender,
-                               const round_message& msg) {
+Envelope encode_round(std::string_view contract, std::string_view sender,
+                      const round_message& msg, attached_values* detached) {
   auto env = make_envelope();
   auto& out = *env.mutable_round();
   out.set_contract(std::string{contract});
@@ -54,7 +67,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         if constexpr (std::is_same_v<T, checkin_msg>) {
           fill(*out.mutable_checkin()->mutable_info(), m.info);
           if (m.model)
-            to_wire(*m.model, *out.mutable_checkin()->mutable_model());
+            put(m.model, *out.mutable_checkin()->mutable_model(), nullptr, detached);
         } else if constexpr (std::is_same_v<T, vote_request_msg>) {
           out.mutable_vote_request();
         } else if constexpr (std::is_same_v<T, vote_msg>) {
@@ -63,7 +76,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           if (m.accepted_model) {
             v.set_accepted_term(m.accepted_term);
             v.set_accepted_digest(bytes_of(m.accepted_digest));
-            to_wire(*m.accepted_model, *v.mutable_accepted_model(), &m.accepted_digest);
+            put(m.accepted_model, *v.mutable_accepted_model(), &m.accepted_digest, detached);
             fill(*v.mutable_accepted_participants(), m.accepted_participants);
             v.mutable_accepted_electors()->Add(m.accepted_electors.begin(),
                                                m.accepted_electors.end());
@@ -73,7 +86,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
         } else if constexpr (std::is_same_v<T, model_reply_msg>) {
           auto& r = *out.mutable_model_reply();
           fill(*r.mutable_info(), m.info);
-          to_wire(*m.model, *r.mutable_model());
+          put(m.model, *r.mutable_model(), nullptr, detached);
         } else if constexpr (std::is_same_v<T, heartbeat_msg>) {
           out.mutable_heartbeat();
         } else if constexpr (std::is_same_v<T, proposal_msg>) {
@@ -82,7 +95,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           // Sent every round: the digest names the value, TLS guards the
           // bytes, so the model itself goes without a digest to recompute.
           if (m.model)
-            to_wire(*m.model, *p.mutable_model());
+            put(m.model, *p.mutable_model(), nullptr, detached);
           fill(*p.mutable_participants(), m.participants);
           p.set_final(m.final);
           p.mutable_electors()->Add(m.electors.begin(), m.electors.end());
@@ -100,7 +113,7 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
           auto& c = *out.mutable_catch_up();
           c.set_leader(m.leader);
           c.set_digest(bytes_of(m.digest));
-          to_wire(*m.model, *c.mutable_model(), &m.digest);
+          put(m.model, *c.mutable_model(), &m.digest, detached);
           fill(*c.mutable_participants(), m.participants);
           c.set_final(m.final);
           c.mutable_electors()->Add(m.electors.begin(), m.electors.end());
@@ -109,6 +122,20 @@ Envelope round_encoder::encode(std::string_view contract, std::string_view sende
     },
     msg);
   return env;
+}
+
+} // namespace
+
+Envelope round_encoder::encode(std::string_view contract, std::string_view sender,
+                               const round_message& msg) {
+  return encode_round(contract, sender, msg, nullptr);
+}
+
+encoded_round round_encoder::encode_detached(std::string_view contract, std::string_view sender,
+                                             const round_message& msg) {
+  encoded_round result;
+  result.env = encode_round(contract, sender, msg, &result.values);
+  return result;
 }
 
 Envelope make_enroll_envelope(std::string_view contract, std::string_view sender, bool reply) {

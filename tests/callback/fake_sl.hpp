@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <optional>
 #include <functional>
 #include <sstream>
@@ -67,6 +68,7 @@ struct sl_script {
   uint64_t die_at_sync = 0;     // close the channel instead of answering
   bool bad_layout = false;      // merged model with a transposed kernel
   bool share = false;           // take the ML's shared weights region
+  bool nan_merge = false;       // merged model with a NaN in its last bias
   // Seen:
   OpenSessionRequest open;
   std::vector<SyncRequest> syncs;
@@ -100,6 +102,11 @@ inline bool offer(ml_channel& ch, sl_script& s, uint64_t seq, float value, bool 
   req.set_sync_seq_num(seq);
   req.set_loss_seq_num(s.losses.size() + 1);
   *req.mutable_weights() = merged_model(value, transposed);
+  if (s.nan_merge) {
+    auto& data = *req.mutable_weights()->mutable_data();
+    float nan = std::numeric_limits<float>::quiet_NaN();
+    std::memcpy(data.data() + data.size() - sizeof(float), &nan, sizeof(float));
+  }
   if (s.region) {
     // As the real SL does: the values go into the region's second half.
     const auto& data = req.weights().data();

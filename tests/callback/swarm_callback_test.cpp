@@ -138,6 +138,29 @@ BOOST_AUTO_TEST_CASE(merged_model_of_another_layout_is_refused) {
   BOOST_TEST(h.script.losses[0].status().code() == Status::ERROR_IN_USER);
 }
 
+BOOST_AUTO_TEST_CASE(a_merged_model_with_a_nan_is_refused_by_tensor_and_changes_nothing) {
+  // In the message and through shared memory alike: the values are checked
+  // before any reaches the user's buffers.
+  for (bool share : {false, true}) {
+    sl_script s;
+    s.nan_merge = true;
+    s.share = share;
+    harness h{s};
+    h.model.kernel[0] = 7.0f;
+    h.model.bias[2] = -1.0f;
+    h.cb->on_train_begin();
+    BOOST_REQUIRE(h.cb->last_error().has_value());
+    const auto& text = h.cb->last_error()->message;
+    BOOST_TEST(text.find("dense/bias") != std::string::npos, text);
+    BOOST_TEST(h.model.kernel[0] == 7.0f);
+    BOOST_TEST(h.model.bias[2] == -1.0f);
+    BOOST_TEST(h.cb->merged_models_loaded() == 0u);
+    h.end();
+    BOOST_REQUIRE(h.script.losses.size() == 1u);
+    BOOST_TEST(h.script.losses[0].status().code() == Status::ERROR_IN_USER);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_dead_sl_stops_training_with_a_clear_error) {
   sl_script s;
   s.die_at_sync = 2;

@@ -27,8 +27,8 @@ namespace {
 struct inbox {
   std::mutex mutex;
   std::condition_variable cv;
-  std::vector<std::pair<std::string, std::string>> frames;
-  std::vector<std::pair<std::string, std::string>> undelivered;
+  std::vector<std::pair<std::string, lane_frame_in>> frames;
+  std::vector<std::pair<std::string, lane_frame>> undelivered;
 
   template <class Pred> bool wait(Pred pred) {
     std::unique_lock<std::mutex> lock{mutex};
@@ -56,17 +56,17 @@ struct running_lane {
     cfg.retry_ms = 60000;
     cfg.idle_check_ms = idle_check_ms;
     cfg.log = logger;
-    cfg.on_frame = [box = in](std::string from, std::string bytes) -> swarm::status {
+    cfg.on_frame = [box = in](std::string from, lane_frame_in frame) -> swarm::status {
       std::lock_guard<std::mutex> guard{box->mutex};
-      if (bytes == "reject me")
+      if (frame.head == "reject me")
         return swarm::make_error(swarm::errc::corrupt_data, "not an envelope");
-      box->frames.emplace_back(std::move(from), std::move(bytes));
+      box->frames.emplace_back(std::move(from), std::move(frame));
       box->cv.notify_all();
       return swarm::status::ok();
     };
-    cfg.on_undelivered = [box = in](std::string to, std::string bytes) {
+    cfg.on_undelivered = [box = in](std::string to, lane_frame frame) {
       std::lock_guard<std::mutex> guard{box->mutex};
-      box->undelivered.emplace_back(std::move(to), std::move(bytes));
+      box->undelivered.emplace_back(std::move(to), std::move(frame));
       box->cv.notify_all();
     };
     auto started = model_lane::start(
@@ -77,11 +77,24 @@ struct running_lane {
   }
 };
 
-// Sends `bytes` once the lane's connection to `name` stands (the first
+// A frame of `bytes` with no values beside them.
+lane_frame frame_of(std::string bytes) {
+  return lane_frame{std::move(bytes), nullptr};
+}
+
+// Sends `frame` once the lane's connection to `name` stands (the first
 // call starts the dial; until then the lane declines).
 bool send_when_connected(running_lane& from, const std::string& name, const std::string& address,
-                         std::string bytes) {
-  return swarm::test::wait_until([&] { return from.lane->send(name, address, bytes); }, deadline);
+                         lane_frame frame) {
+  return swarm::test::wait_until([&] { return from.lane->send(name, address, frame); }, deadline);
+}
+
+// `count` floats that differ from model to model.
+std::shared_ptr<const std::vector<float>> values(size_t count, float seed) {
+  auto result = std::make_shared<std::vector<float>>(count);
+  for (size_t i = 0; i < count; ++i)
+    (*result)[i] = seed + static_cast<float>(i % 1000) * 0.5f;
+  return result;
 }
 
 // `size` bytes that differ from frame to frame.
@@ -101,18 +114,54 @@ BOOST_AUTO_TEST_CASE(frames_arrive_whole_and_in_order_under_the_senders_proven_n
   std::vector<std::string> sent{payload(2 << 20, 'a'), payload(10, 'b'), payload(300000, 'c')};
   // The first envelope waits for the connection (a caller would send it
   // another way meanwhile), the others follow on it at once.
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, sent[0]));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, frame_of(sent[0])));
   for (size_t i = 1; i < sent.size(); ++i) {
-    auto bytes = sent[i];
-    BOOST_REQUIRE(a.lane->send("SN-2", b.address, bytes));
+    auto frame = frame_of(sent[i]);
+    BOOST_REQUIRE(a.lane->send("SN-2", b.address, frame));
   }
   BOOST_REQUIRE(b.in->wait([](inbox& x) { return x.frames.size() == 3; }));
   for (size_t i = 0; i < sent.size(); ++i) {
     BOOST_TEST(b.in->frames[i].first == "SN-1");
-    BOOST_TEST((b.in->frames[i].second == sent[i]), "frame " << i << " differs");
+    BOOST_TEST((b.in->frames[i].second.head == sent[i]), "frame " << i << " differs");
+    BOOST_TEST(b.in->frames[i].second.values.empty());
   }
   BOOST_TEST(a.in->undelivered.empty());
   BOOST_TEST(b.log->contains({"model lane: SN-1 connected from"}));
+}
+
+BOOST_AUTO_TEST_CASE(model_values_travel_beside_their_envelope_bit_for_bit) {
+  pki certs;
+  running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
+  running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
+  // An MNIST-sized model, a frame without values, and a second model: each
+  // frame's values arrive with its own envelope.
+  auto first = values(397510, 1.5f);
+  auto second = values(10, -2.0f);
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, lane_frame{"envelope 1", first}));
+  auto bare = frame_of("envelope 2");
+  BOOST_REQUIRE(a.lane->send("SN-2", b.address, bare));
+  lane_frame last{"envelope 3", second};
+  BOOST_REQUIRE(a.lane->send("SN-2", b.address, last));
+  BOOST_REQUIRE(b.in->wait([](inbox& x) { return x.frames.size() == 3; }));
+  const auto& got = b.in->frames;
+  BOOST_TEST(got[0].second.head == "envelope 1");
+  BOOST_TEST((got[0].second.values == *first));
+  BOOST_TEST(got[1].second.head == "envelope 2");
+  BOOST_TEST(got[1].second.values.empty());
+  BOOST_TEST(got[2].second.head == "envelope 3");
+  BOOST_TEST((got[2].second.values == *second));
+}
+
+BOOST_AUTO_TEST_CASE(a_frame_larger_than_the_receivers_limit_ends_the_connection) {
+  pki certs;
+  running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
+  running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
+  // The limit is 8 MiB in all: a small envelope with 9 MiB of values
+  // beside it is refused before its body is read.
+  BOOST_REQUIRE(
+    send_when_connected(a, "SN-2", b.address, lane_frame{"envelope", values(9 << 18, 0.0f)}));
+  BOOST_REQUIRE(b.log->wait_for({"model lane: dropped SN-1's connection", "at most 8388608"}));
+  BOOST_TEST(b.in->frames.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_peer_that_cannot_prove_the_name_we_dial_gets_nothing) {
@@ -120,12 +169,12 @@ BOOST_AUTO_TEST_CASE(a_peer_that_cannot_prove_the_name_we_dial_gets_nothing) {
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
   // SN-2 listens there: a certificate for SN-2 does not prove SN-3.
-  auto bytes = payload(1000, 'x');
-  BOOST_TEST(!a.lane->send("SN-3", b.address, bytes));
+  auto frame = frame_of(payload(1000, 'x'));
+  BOOST_TEST(!a.lane->send("SN-3", b.address, frame));
   BOOST_REQUIRE(a.log->wait_for({" : WARNING : model lane to SN-3", "names SN-2"}));
   // The lane to SN-3 rests: the caller keeps its envelopes.
-  BOOST_TEST(!a.lane->send("SN-3", b.address, bytes));
-  BOOST_TEST(bytes == payload(1000, 'x'));
+  BOOST_TEST(!a.lane->send("SN-3", b.address, frame));
+  BOOST_TEST(frame.head == payload(1000, 'x'));
   BOOST_TEST(b.in->frames.empty());
   BOOST_TEST(a.in->undelivered.empty());
 }
@@ -136,7 +185,7 @@ BOOST_AUTO_TEST_CASE(lanes_of_untrusted_cas_refuse_each_other_both_ways) {
   running_lane a{pki::files(certs.host2), "127.0.2.1", "SN-2"};
   running_lane s{pki::files(strangers.host1), "127.0.3.1", "SN-1"};
   // The stranger dials: our listener refuses its certificate.
-  auto bytes = payload(1000, 's');
+  auto bytes = frame_of(payload(1000, 's'));
   BOOST_TEST(!s.lane->send("SN-2", a.address, bytes));
   BOOST_REQUIRE(a.log->wait_for({"model lane: refused a connection from 127.0.3.1"}));
   BOOST_REQUIRE(s.log->wait_for({"model lane to SN-2", "certificate verify failed"}));
@@ -153,15 +202,18 @@ BOOST_AUTO_TEST_CASE(an_envelope_for_a_peer_that_closed_comes_back_to_be_sent_an
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1", 60000};
   auto b = std::make_unique<running_lane>(pki::files(certs.host2), "127.0.2.1", "SN-2");
   auto address = b->address;
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", address, payload(10, 'c')));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", address, frame_of(payload(10, 'c'))));
   BOOST_REQUIRE(b->in->wait([](inbox& x) { return x.frames.size() == 1; }));
   b.reset();
   // Still connected as far as a knows (its idle check is a minute away).
-  auto bytes = payload(5000, 'd');
-  BOOST_REQUIRE(a.lane->send("SN-2", address, bytes));
+  auto model = values(5000, 4.0f);
+  lane_frame frame{payload(50, 'd'), model};
+  BOOST_REQUIRE(a.lane->send("SN-2", address, frame));
   BOOST_REQUIRE(a.in->wait([](inbox& x) { return x.undelivered.size() == 1; }));
   BOOST_TEST(a.in->undelivered[0].first == "SN-2");
-  BOOST_TEST((a.in->undelivered[0].second == payload(5000, 'd')));
+  BOOST_TEST((a.in->undelivered[0].second.head == payload(50, 'd')));
+  // The values come back as they were shared, for the caller to embed.
+  BOOST_TEST((a.in->undelivered[0].second.values == model));
   // The peer stopped: news (INFO), not a fault.
   BOOST_TEST(a.log->contains({" : INFO : model lane to SN-2", "1 unsent resent there"}));
 }
@@ -170,7 +222,7 @@ BOOST_AUTO_TEST_CASE(a_frame_the_receiver_rejects_ends_the_connection_and_is_rep
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, "reject me"));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, frame_of("reject me")));
   BOOST_REQUIRE(b.log->wait_for({"model lane: dropped SN-1's connection", "not an envelope"}));
   // The sender's idle writer sees the connection end.
   BOOST_REQUIRE(a.log->wait_for({"model lane: SN-2 closed the connection"}));
@@ -181,10 +233,10 @@ BOOST_AUTO_TEST_CASE(a_stopped_lane_refuses_to_send_and_its_peer_sees_an_orderly
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   running_lane b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, payload(100, 'q')));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, frame_of(payload(100, 'q'))));
   BOOST_REQUIRE(b.in->wait([](inbox& x) { return x.frames.size() == 1; }));
   a.lane->stop();
-  auto later = payload(100, 'r');
+  auto later = frame_of(payload(100, 'r'));
   BOOST_TEST(!a.lane->send("SN-2", b.address, later));
   // close_notify, not a cut connection.
   BOOST_REQUIRE(b.log->wait_for({"model lane: SN-1 closed its connection"}));
@@ -196,14 +248,14 @@ BOOST_AUTO_TEST_CASE(
   pki certs;
   running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1"};
   auto old_b = std::make_unique<running_lane>(pki::files(certs.host2), "127.0.2.1", "SN-2");
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", old_b->address, payload(100, 'f')));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", old_b->address, frame_of(payload(100, 'f'))));
   BOOST_REQUIRE(old_b->in->wait([](inbox& x) { return x.frames.size() == 1; }));
   old_b.reset();
   // The idle writer notices the closed connection by itself.
   BOOST_REQUIRE(a.log->wait_for({"model lane: SN-2 closed the connection"}));
   running_lane new_b{pki::files(certs.host2), "127.0.2.1", "SN-2"};
-  BOOST_REQUIRE(send_when_connected(a, "SN-2", new_b.address, payload(100, 's')));
+  BOOST_REQUIRE(send_when_connected(a, "SN-2", new_b.address, frame_of(payload(100, 's'))));
   BOOST_REQUIRE(new_b.in->wait([](inbox& x) { return x.frames.size() == 1; }));
-  BOOST_TEST((new_b.in->frames[0].second == payload(100, 's')));
+  BOOST_TEST((new_b.in->frames[0].second.head == payload(100, 's')));
   BOOST_TEST(a.in->undelivered.empty());
 }

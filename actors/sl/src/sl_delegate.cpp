@@ -118,6 +118,16 @@ void sl_delegate::on_message(transport::node_context& ctx, const std::string& fr
     overlay_.on_message(ctx, from, env);
 }
 
+void sl_delegate::on_attached(transport::node_context& ctx, const std::string& from,
+                              const wire::Envelope& env, std::vector<float> values) {
+  now_ms_ = ctx.now_ms();
+  if (!env.has_round()) {
+    sl_logger()->warn("dropped a message from {}: values attached to a non-round message", from);
+    return;
+  }
+  on_round(ctx, from, env.round(), &values);
+}
+
 void sl_delegate::on_peer_down(transport::node_context& ctx, const std::string& name) {
   // SWIM decides who is dead; a dropped connection alone is redialed.
   overlay_.on_peer_down(ctx, name);
@@ -133,7 +143,7 @@ void sl_delegate::on_stop(transport::node_context& ctx) {
 }
 
 void sl_delegate::on_round(transport::node_context& ctx, const std::string& from,
-                           const wire::RoundMessage& msg) {
+                           const wire::RoundMessage& msg, std::vector<float>* attached) {
   if (!coord_ || msg.contract() != contract_) {
     // Not (yet) training this contract: nothing to say.
     return;
@@ -161,7 +171,7 @@ void sl_delegate::on_round(transport::node_context& ctx, const std::string& from
     flush(ctx);
     return;
   }
-  auto decoded = wire::round_from_wire(msg, from);
+  auto decoded = wire::round_from_wire(msg, from, attached);
   if (!decoded) {
     sl_logger()->warn("dropped a round message from {}: {}", from, decoded.error().message);
     return;
@@ -227,7 +237,9 @@ void sl_delegate::flush(transport::node_context& ctx) {
     }
     sl_logger()->debug("-> {} {} (round {})", to, merge::kind_name(out.msg),
                        coord_->committed_round() + 1);
-    ctx.send(to, address, encoder_.encode(contract_, self_id_, out.msg));
+    // A model's values go beside the envelope: on the model lane, uncopied.
+    auto encoded = encoder_.encode_detached(contract_, self_id_, out.msg);
+    ctx.send_attached(to, address, std::move(encoded.env), std::move(encoded.values));
   }
   for (const auto& ev : ready.events)
     on_round_event(ctx, ev);

@@ -7,16 +7,31 @@
 // actors/transport (and its tests, which play peers).
 
 #include <memory>
+#include <vector>
 
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/atom.hpp"
+#include "lane_frame.hpp"
 #include "swarm/wire.pb.h"
 
 namespace swarm::transport::detail {
 
-/// An envelope the model lane parsed; shared, never serialized (so it
-/// cannot arrive from the network either).
-using lane_envelope = std::shared_ptr<const wire::Envelope>;
+/// An envelope the model lane parsed, with the values that came beside it
+/// (moved out by the actor, hence not const).
+struct lane_delivery {
+  /// The envelope.
+  wire::Envelope env;
+  /// The values attached to it (lane_frame.hpp); empty if none came.
+  std::vector<float> values;
+};
+
+/// A lane delivery; shared, never serialized (so it cannot arrive from the
+/// network either).
+using lane_envelope = std::shared_ptr<lane_delivery>;
+
+/// A frame the model lane could not send, back to the actor; never
+/// serialized.
+using lane_returned = std::shared_ptr<lane_frame>;
 
 /// `(wire_atom, std::string)`: one serialized wire::Envelope, between nodes.
 using wire_atom = caf::atom_constant<caf::atom("swarm_wire")>;
@@ -54,8 +69,8 @@ using handshake_timeout_atom = caf::atom_constant<caf::atom("sw_hs_to")>;
 /// peer `name` sent on the model lane, parsed (local, from a lane thread).
 using lane_frame_atom = caf::atom_constant<caf::atom("sw_lane_in")>;
 
-/// `(lane_undelivered_atom, std::string name, std::string bytes)`: an
-/// envelope the model lane could not send; CAF takes it (local).
+/// `(lane_undelivered_atom, std::string name, lane_returned)`: a frame the
+/// model lane could not send; CAF takes its envelope (local).
 using lane_undelivered_atom = caf::atom_constant<caf::atom("sw_lane_un")>;
 
 /// `(redial_atom, std::string address)`: retry a dial whose connection died
@@ -65,3 +80,4 @@ using redial_atom = caf::atom_constant<caf::atom("sw_redial")>;
 } // namespace swarm::transport::detail
 
 CAF_ALLOW_UNSAFE_MESSAGE_TYPE(swarm::transport::detail::lane_envelope)
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(swarm::transport::detail::lane_returned)

@@ -10,7 +10,20 @@ namespace swarm::transport::detail {
 
 namespace {
 
-constexpr std::array<char, 4> hello_magic{'S', 'W', 'L', '1'};
+// "SWL2": frames with attached values. A lane of the older format ("SWL1")
+// fails the hello, and its peer sends through CAF instead.
+constexpr std::array<char, 4> hello_magic{'S', 'W', 'L', '2'};
+
+void put_u32(unsigned char* at, uint32_t x) {
+  at[0] = static_cast<unsigned char>(x >> 24);
+  at[1] = static_cast<unsigned char>(x >> 16);
+  at[2] = static_cast<unsigned char>(x >> 8);
+  at[3] = static_cast<unsigned char>(x);
+}
+
+size_t get_u32(const unsigned char* at) {
+  return (size_t{at[0]} << 24) | (size_t{at[1]} << 16) | (size_t{at[2]} << 8) | size_t{at[3]};
+}
 
 } // namespace
 
@@ -39,32 +52,48 @@ expected<std::string> read_hello(SSL* ssl) {
   return name;
 }
 
-status write_frame(SSL* ssl, const std::string& bytes) {
-  if (bytes.empty() || bytes.size() > UINT32_MAX)
-    return make_error(errc::invalid_argument,
-                      "model lane: a frame of " + std::to_string(bytes.size()) + " bytes");
-  auto size = static_cast<uint32_t>(bytes.size());
-  std::array<unsigned char, 4> head{
-    static_cast<unsigned char>(size >> 24), static_cast<unsigned char>(size >> 16),
-    static_cast<unsigned char>(size >> 8), static_cast<unsigned char>(size)};
-  if (auto st = write_all(ssl, head.data(), head.size()); !st)
+status write_frame(SSL* ssl, const lane_frame& frame) {
+  size_t values_bytes = frame.values ? frame.values->size() * sizeof(float) : 0;
+  if (frame.head.empty() || frame.size_bytes() > UINT32_MAX)
+    return make_error(errc::invalid_argument, "model lane: a frame of "
+                                                + std::to_string(frame.head.size()) + " + "
+                                                + std::to_string(values_bytes) + " bytes");
+  // The lengths and the envelope in one record (the envelope is small when
+  // values are attached); the values straight from the model.
+  std::string first(8, '\0');
+  auto* at = reinterpret_cast<unsigned char*>(first.data());
+  put_u32(at, static_cast<uint32_t>(frame.head.size()));
+  put_u32(at + 4, static_cast<uint32_t>(values_bytes));
+  first += frame.head;
+  if (auto st = write_all(ssl, first.data(), first.size()); !st)
     return st;
-  return write_all(ssl, bytes.data(), bytes.size());
+  if (values_bytes == 0)
+    return status::ok();
+  return write_all(ssl, frame.values->data(), values_bytes);
 }
 
-expected<std::string> read_frame(SSL* ssl, size_t max_bytes) {
-  std::array<unsigned char, 4> head{};
-  if (auto st = read_exact(ssl, head.data(), head.size()); !st)
+expected<lane_frame_in> read_frame(SSL* ssl, size_t max_bytes) {
+  std::array<unsigned char, 8> lengths{};
+  if (auto st = read_exact(ssl, lengths.data(), lengths.size()); !st)
     return st.error();
-  size_t size =
-    (size_t{head[0]} << 24) | (size_t{head[1]} << 16) | (size_t{head[2]} << 8) | size_t{head[3]};
-  if (size == 0 || size > max_bytes)
-    return make_error(errc::corrupt_data, "a frame of " + std::to_string(size) + " bytes (at most "
-                                            + std::to_string(max_bytes) + ")");
-  std::string bytes(size, '\0');
-  if (auto st = read_exact(ssl, bytes.data(), bytes.size()); !st)
+  size_t head_size = get_u32(lengths.data());
+  size_t values_bytes = get_u32(lengths.data() + 4);
+  if (head_size == 0 || head_size > max_bytes || values_bytes > max_bytes - head_size
+      || values_bytes % sizeof(float) != 0)
+    return make_error(errc::corrupt_data, "a frame of " + std::to_string(head_size) + " + "
+                                            + std::to_string(values_bytes)
+                                            + " bytes (at most " + std::to_string(max_bytes)
+                                            + " in all, whole floats)");
+  lane_frame_in frame;
+  frame.head.resize(head_size);
+  if (auto st = read_exact(ssl, frame.head.data(), head_size); !st)
     return st.error();
-  return bytes;
+  if (values_bytes > 0) {
+    frame.values.resize(values_bytes / sizeof(float));
+    if (auto st = read_exact(ssl, frame.values.data(), values_bytes); !st)
+      return st.error();
+  }
+  return frame;
 }
 
 } // namespace swarm::transport::detail

@@ -173,10 +173,10 @@ void model_lane::serve(inbound& conn) {
 
 status model_lane::read_frames(SSL* ssl, const std::string& name) {
   for (;;) {
-    auto bytes = read_frame(ssl, cfg_.max_frame_bytes);
-    if (!bytes)
-      return bytes.error();
-    if (auto st = cfg_.on_frame(name, std::move(*bytes)); !st)
+    auto frame = read_frame(ssl, cfg_.max_frame_bytes);
+    if (!frame)
+      return frame.error();
+    if (auto st = cfg_.on_frame(name, std::move(*frame)); !st)
       return st;
   }
 }

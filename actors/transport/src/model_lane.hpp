@@ -7,7 +7,9 @@
 // message, and waits for the multiplexer between each step: about 4.5 ms
 // per 1.6 MB on loopback, half of a two-node round. Here a writer thread
 // encrypts the bytes as they are and a reader thread decrypts them into
-// the string that reaches the node actor.
+// the buffers that reach the node actor; a model's values travel beside
+// their envelope (lane_frame.hpp), from the sender's model and into the
+// receiver's without a copy.
 //
 // Each connection carries one direction: the sender dials, proves its
 // certificate in TLS (both sides verify against the node's trust store),
@@ -30,6 +32,7 @@
 #include <thread>
 #include <vector>
 
+#include "lane_frame.hpp"
 #include "lane_tls.hpp"
 #include "swarm/common/error.hpp"
 
@@ -57,11 +60,11 @@ struct lane_config {
   int64_t idle_check_ms = 1000;
   /// Most inbound connections at once (each has a thread).
   size_t max_inbound = 64;
-  /// Called on a reader thread with each envelope a proven peer sent; an
+  /// Called on a reader thread with each frame a proven peer sent; an
   /// error drops that peer's connection (and is logged).
-  std::function<status(std::string name, std::string bytes)> on_frame;
-  /// Called on a writer thread with each envelope the lane could not send.
-  std::function<void(std::string name, std::string bytes)> on_undelivered;
+  std::function<status(std::string name, lane_frame_in frame)> on_frame;
+  /// Called on a writer thread with each frame the lane could not send.
+  std::function<void(std::string name, lane_frame frame)> on_undelivered;
   /// Where log lines go (required).
   std::shared_ptr<spdlog::logger> log;
 };
@@ -87,11 +90,11 @@ public:
   /// Returns the port the listener is bound to.
   uint16_t port() const noexcept { return port_; }
 
-  /// Queues `bytes` for the peer `name` reachable at `address` (its lane
+  /// Queues `frame` for the peer `name` reachable at `address` (its lane
   /// address) and returns true once a connection to it stands; returns
-  /// false, leaving `bytes` untouched, while it does not: the first call
+  /// false, leaving `frame` untouched, while it does not: the first call
   /// starts a dial, and after a failure the lane to that address rests.
-  bool send(const std::string& name, const std::string& address, std::string& bytes);
+  bool send(const std::string& name, const std::string& address, lane_frame& frame);
 
 private:
   using clock = std::chrono::steady_clock;
@@ -106,7 +109,7 @@ private:
   /// The connection to one peer, its writer thread, and what waits for it.
   struct outbound {
     std::string address;
-    std::deque<std::string> queue;
+    std::deque<lane_frame> queue;
     std::thread thread;
     bool running = false;
     /// The connection stands (dialed, TLS done, hello sent).
@@ -130,7 +133,7 @@ private:
   status read_frames(SSL* ssl, const std::string& name);
   void write_loop(const std::string& name, outbound& link);
   expected<ssl_ptr> dial(const std::string& name, outbound& link);
-  void fail(const std::string& name, outbound& link, std::deque<std::string> unsent,
+  void fail(const std::string& name, outbound& link, std::deque<lane_frame> unsent,
             const std::string& why, bool dial_failed, bool peer_gone);
   void reap_inbound();
   void reap_outbound();

@@ -22,7 +22,7 @@ constexpr size_t max_queued = 16;
 
 } // namespace
 
-bool model_lane::send(const std::string& name, const std::string& address, std::string& bytes) {
+bool model_lane::send(const std::string& name, const std::string& address, lane_frame& frame) {
   std::lock_guard<std::mutex> guard{mutex_};
   if (stopping_)
     return false;
@@ -45,7 +45,7 @@ bool model_lane::send(const std::string& name, const std::string& address, std::
   // address a firewall swallows must not hold a round for its timeout.
   if (!link->connected)
     return false;
-  link->queue.push_back(std::move(bytes));
+  link->queue.push_back(std::move(frame));
   wake_.notify_all();
   return true;
 }
@@ -90,7 +90,7 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
     if (stopping_)
       break;
     link.busy = true;
-    auto bytes = std::move(link.queue.front());
+    auto frame = std::move(link.queue.front());
     link.queue.pop_front();
     lock.unlock();
     // A peer that closed would swallow one more write without a word (the
@@ -98,13 +98,13 @@ void model_lane::write_loop(const std::string& name, outbound& link) {
     // envelope goes back rather than nowhere.
     bool gone = peer_closed(link);
     auto st = gone ? status{make_error(errc::io_error, "the peer closed the connection")}
-                   : write_frame(ssl->get(), bytes);
+                   : write_frame(ssl->get(), frame);
     if (!st) {
       drop_pending_sigpipe();
       lock.lock();
       auto unsent = std::exchange(link.queue, {});
       lock.unlock();
-      unsent.push_front(std::move(bytes));
+      unsent.push_front(std::move(frame));
       return fail(name, link, std::move(unsent), st.error().message, false, gone);
     }
   }
@@ -169,7 +169,7 @@ expected<ssl_ptr> model_lane::dial(const std::string& name, outbound& link) {
   return ssl;
 }
 
-void model_lane::fail(const std::string& name, outbound& link, std::deque<std::string> unsent,
+void model_lane::fail(const std::string& name, outbound& link, std::deque<lane_frame> unsent,
                       const std::string& why, bool dial_failed, bool peer_gone) {
   std::string address;
   bool stopping = false;
@@ -195,8 +195,8 @@ void model_lane::fail(const std::string& name, outbound& link, std::deque<std::s
                   name, address, why, rest_ms / 1000.0,
                   unsent.empty() ? std::string{}
                                  : " (" + std::to_string(unsent.size()) + " unsent resent there)");
-  for (auto& bytes : unsent)
-    cfg_.on_undelivered(name, std::move(bytes));
+  for (auto& frame : unsent)
+    cfg_.on_undelivered(name, std::move(frame));
   // Last: `send` joins this thread once it sees running == false.
   std::lock_guard<std::mutex> guard{mutex_};
   link.running = false;

@@ -98,13 +98,13 @@ caf::behavior node_actor::running() {
     // Local only: the lane's threads send these anonymously; a peer cannot
     // reach this actor (see gateway.cpp), and anything with a sender is not
     // from the lane.
-    [this](lane_frame_atom, std::string& name, lane_envelope& env) {
-      if (!current_sender() && env)
-        on_lane_frame(name, *env);
+    [this](lane_frame_atom, std::string& name, lane_envelope& delivery) {
+      if (!current_sender() && delivery)
+        on_lane_frame(name, *delivery);
     },
-    [this](lane_undelivered_atom, std::string& name, std::string& bytes) {
-      if (!current_sender())
-        on_lane_undelivered(name, bytes);
+    [this](lane_undelivered_atom, std::string& name, lane_returned& frame) {
+      if (!current_sender() && frame)
+        on_lane_undelivered(name, *frame);
     },
   };
 }
@@ -262,6 +262,11 @@ void node_context_impl::send_to_address(std::string_view address, wire::Envelope
 void node_context_impl::send(std::string_view name, std::string_view address,
                              wire::Envelope env) {
   self_.send_to_peer(name, address, std::move(env));
+}
+
+void node_context_impl::send_attached(std::string_view name, std::string_view address,
+                                      wire::Envelope env, wire::attached_values values) {
+  self_.send_attached(name, address, std::move(env), std::move(values));
 }
 
 void node_context_impl::dial(std::string_view address) {

@@ -19,6 +19,7 @@
 #include "caf/event_based_actor.hpp"
 #include "caf/io/middleman_actor.hpp"
 
+#include "caf_atoms.hpp"
 #include "model_lane.hpp"
 #include "node_shared.hpp"
 #include "swarm/transport/handshake.hpp"
@@ -99,6 +100,8 @@ public:
   bool send_to_name(std::string_view name, wire::Envelope env) override;
   void send_to_address(std::string_view address, wire::Envelope env) override;
   void send(std::string_view name, std::string_view address, wire::Envelope env) override;
+  void send_attached(std::string_view name, std::string_view address, wire::Envelope env,
+                     wire::attached_values values) override;
   void dial(std::string_view address) override;
   std::vector<peer_info> peers() const override;
   bool is_verified(std::string_view name) const override;
@@ -134,6 +137,8 @@ public:
   bool send_to_name(std::string_view name, wire::Envelope env);
   void send_to_address(std::string_view address, wire::Envelope env);
   void send_to_peer(std::string_view name, std::string_view address, wire::Envelope env);
+  void send_attached(std::string_view name, std::string_view address, wire::Envelope env,
+                     wire::attached_values values);
   void dial(std::string_view address);
   std::vector<peer_info> verified_peers() const;
   bool is_verified(std::string_view name) const;
@@ -157,10 +162,11 @@ private:
   // -- inbound (node_inbound.cpp) ---------------------------------------------
 
   void on_wire(std::string& bytes);
-  /// An envelope a verified peer sent on the model lane.
-  void on_lane_frame(const std::string& name, const wire::Envelope& env);
-  /// An envelope the model lane could not send: through CAF instead.
-  void on_lane_undelivered(const std::string& name, std::string& bytes);
+  /// An envelope (and its attached values) a verified peer sent on the
+  /// model lane.
+  void on_lane_frame(const std::string& name, lane_delivery& delivery);
+  /// A frame the model lane could not send: through CAF instead.
+  void on_lane_undelivered(const std::string& name, lane_frame& frame);
   peer_entry& peer_for(const caf::actor& handle);
   void on_envelope(peer_entry& peer, const wire::Envelope& env);
   void apply(peer_entry& peer, handshake_result result);
@@ -180,6 +186,9 @@ private:
   // -- outbound (node_outbound.cpp) -------------------------------------------
 
   expected<std::string> encode_checked(wire::Envelope& env, std::string_view to);
+  /// Queues `frame` on the model lane to `peer` if it is lane-worthy and
+  /// the lane's connection stands; false (frame untouched) otherwise.
+  bool lane_takes(peer_entry& peer, lane_frame& frame);
   void send_bytes(peer_entry& peer, std::string bytes);
   void hold(std::vector<std::string>& queue, std::string bytes, std::string_view to);
   void start_dial(const std::string& address);

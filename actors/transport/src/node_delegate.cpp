@@ -1,6 +1,22 @@
 #include "swarm/transport/node_delegate.hpp"
 
+#include <utility>
+
 namespace swarm::transport {
+
+void node_context::send_attached(std::string_view name, std::string_view address,
+                                 wire::Envelope env, wire::attached_values values) {
+  if (values)
+    (void) wire::embed_attachment(env, *values);
+  send(name, address, std::move(env));
+}
+
+void node_delegate::on_attached(node_context& ctx, const std::string& from,
+                                const wire::Envelope& env, std::vector<float> values) {
+  auto whole = env;
+  (void) wire::embed_attachment(whole, values);
+  on_message(ctx, from, whole);
+}
 
 // Default callbacks: a delegate overrides only what it needs.
 

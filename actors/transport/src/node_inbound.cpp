@@ -61,7 +61,8 @@ void node_actor::on_wire(std::string& bytes) {
   on_envelope(peer, *env);
 }
 
-void node_actor::on_lane_frame(const std::string& name, const wire::Envelope& env) {
+void node_actor::on_lane_frame(const std::string& name, lane_delivery& delivery) {
+  const auto& env = delivery.env;
   // The lane proved the certificate's name in TLS; the envelope must still
   // come from a peer this node verified and did not drop.
   auto i = names_.find(name);
@@ -81,7 +82,11 @@ void node_actor::on_lane_frame(const std::string& name, const wire::Envelope& en
     default:
       break;
   }
-  guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, env); });
+  if (delivery.values.empty())
+    return guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, env); });
+  guarded("on_attached", [&] {
+    setup_.delegate->on_attached(ctx_, name, env, std::move(delivery.values));
+  });
 }
 
 peer_entry& node_actor::peer_for(const caf::actor& handle) {

@@ -60,25 +60,63 @@ expected<std::string> node_actor::encode_checked(wire::Envelope& env, std::strin
   return err;
 }
 
-void node_actor::send_bytes(peer_entry& peer, std::string bytes) {
+bool node_actor::lane_takes(peer_entry& peer, lane_frame& frame) {
   // A model-sized envelope for a peer with a lane goes there once its
   // connection stands (CAF carries it during the dial, and while the lane
   // rests after a failure).
-  if (setup_.lane && bytes.size() >= setup_.cfg.lane_min_bytes && peer.hs->verified()
-      && !peer.superseded && !peer.hs->peer_lane_address().empty()
-      && setup_.lane->send(peer.hs->peer().name, peer.hs->peer_lane_address(), bytes))
+  return setup_.lane && frame.size_bytes() >= setup_.cfg.lane_min_bytes && peer.hs->verified()
+         && !peer.superseded && !peer.hs->peer_lane_address().empty()
+         && setup_.lane->send(peer.hs->peer().name, peer.hs->peer_lane_address(), frame);
+}
+
+void node_actor::send_bytes(peer_entry& peer, std::string bytes) {
+  lane_frame frame{std::move(bytes), nullptr};
+  if (lane_takes(peer, frame))
     return;
   // As the gateway: peers must never learn this actor's address, or they
   // could send it exit messages (see gateway.cpp).
-  caf::send_as(gateway_, peer.handle, wire_atom::value, std::move(bytes));
+  caf::send_as(gateway_, peer.handle, wire_atom::value, std::move(frame.head));
 }
 
-void node_actor::on_lane_undelivered(const std::string& name, std::string& bytes) {
+void node_actor::send_attached(std::string_view name, std::string_view address,
+                               wire::Envelope env, wire::attached_values values) {
+  if (values && !values->empty() && !name.empty()) {
+    if (auto i = names_.find(name); i != names_.end()) {
+      env.set_version(wire::wire_version);
+      lane_frame frame{wire::encode(env), values};
+      if (frame.size_bytes() > setup_.cfg.max_envelope_bytes) {
+        setup_.log->error("{}: not sending {} bytes to {}: max_envelope_bytes is {}",
+                          node_name(), frame.size_bytes(), name,
+                          setup_.cfg.max_envelope_bytes);
+        return;
+      }
+      if (lane_takes(peers_.at(i->second), frame))
+        return;
+    }
+  }
+  // Every other path carries whole envelopes.
+  if (values)
+    (void) wire::embed_attachment(env, *values);
+  send_to_peer(name, address, std::move(env));
+}
+
+void node_actor::on_lane_undelivered(const std::string& name, lane_frame& frame) {
   auto i = names_.find(name);
   if (i == names_.end() || stopping_) {
     setup_.log->debug("{}: dropped an envelope the model lane could not send to {}", node_name(),
                       name);
     return;
+  }
+  std::string bytes = std::move(frame.head);
+  if (frame.values) {
+    // Made whole for CAF: parsed back (our own bytes), values embedded.
+    auto env = wire::decode_envelope(bytes, setup_.cfg.max_envelope_bytes);
+    if (!env || !wire::embed_attachment(*env, *frame.values)) {
+      setup_.log->warn("{}: dropped an envelope for {} the model lane returned: {}", node_name(),
+                       name, env ? "no attached model in it" : env.error().message);
+      return;
+    }
+    bytes = wire::encode(*env);
   }
   caf::send_as(gateway_, peers_.at(i->second).handle, wire_atom::value, std::move(bytes));
 }

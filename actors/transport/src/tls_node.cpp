@@ -133,17 +133,19 @@ status tls_node::impl::open_lane(local_identity& self) {
   lc.io_timeout_ms = cfg.connect_timeout_ms;
   // Parsed here, on the lane's reader thread, not by the node actor: the
   // actor's time is a round's critical path.
-  lc.on_frame = [to = lane_to, max = cfg.max_envelope_bytes](std::string name,
-                                                             std::string bytes) -> status {
-    auto env = wire::decode_envelope(bytes, max);
+  lc.on_frame = [to = lane_to, max = cfg.max_envelope_bytes](
+                 std::string name, detail::lane_frame_in frame) -> status {
+    auto env = wire::decode_envelope(frame.head, max);
     if (!env)
       return env.error();
     to->tell(detail::lane_frame_atom::value, std::move(name),
-             std::make_shared<const wire::Envelope>(std::move(*env)));
+             std::make_shared<detail::lane_delivery>(
+               detail::lane_delivery{std::move(*env), std::move(frame.values)}));
     return status::ok();
   };
-  lc.on_undelivered = [to = lane_to](std::string name, std::string bytes) {
-    to->tell(detail::lane_undelivered_atom::value, std::move(name), std::move(bytes));
+  lc.on_undelivered = [to = lane_to](std::string name, detail::lane_frame frame) {
+    to->tell(detail::lane_undelivered_atom::value, std::move(name),
+             std::make_shared<detail::lane_frame>(std::move(frame)));
   };
   lc.log = log;
   auto opened = detail::model_lane::start(std::make_shared<const local_identity>(self),

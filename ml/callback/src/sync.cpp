@@ -51,6 +51,7 @@ status swarm_callback::sync(mlsl::MessageType request, mlsl::MessageType respons
     request_.set_weights_shared(shared_.has_value());
   }
   capture_parameters(shared_ ? shared_->to_sl() : weights.mutable_data()->data());
+  loaded_this_sync_ = false;
   request_.set_session_id(session_id_);
   request_.set_sync_seq_num(++seq_);
   request_.set_node_weightage(static_cast<uint32_t>(params_.node_weightage));
@@ -104,6 +105,8 @@ status swarm_callback::finish_sync(const mlsl::SyncResponse& resp, mlsl::Message
     ++rounds_;
   if (resp.training_over() && !over_) {
     over_ = true;
+    if (loaded_this_sync_)
+      keep_final_model();
     if (type == mlsl::SYNC_RESPONSE)
       log::get("SwarmCallback")->info("The Swarm training is over: stopping local training");
   }
@@ -150,21 +153,52 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
   if (req.weights_shared() && !shared_)
     return protocol_error("GET_LOSS_REQUEST has its values in shared memory, but this "
                           "session shares none");
-  auto merged = req.weights_shared()
-                  ? wire::from_wire(req.weights(), {shared_->to_ml(), shared_->model_bytes()},
-                                    sl_peer)
-                  : wire::from_wire(req.weights(), sl_peer);
-  if (!merged)
-    return merged.error();
-  if (auto st = merge::check_same_layout(local_, *merged, sl_peer); !st)
+  const auto& weights = req.weights();
+  std::string_view data = req.weights_shared()
+                            ? std::string_view{shared_->to_ml(), shared_->model_bytes()}
+                            : std::string_view{weights.data()};
+  if (req.weights_shared() && !weights.data().empty())
+    return protocol_error("GET_LOSS_REQUEST has values both in the message and in shared memory");
+  auto layout = wire::layout_from_wire(weights, data.size(), req.weights_shared(), sl_peer);
+  if (!layout)
+    return layout.error();
+  if (auto st = merge::check_same_layout(local_, *layout, sl_peer); !st)
     return make_error(st.error().code,
                       "the merged model does not fit this model's parameters: "
                         + st.error().message);
-  load_parameters(*merged);
-  // Kept (moved, not copied) in case the swarm ends while this node trains.
-  last_merged_ = std::move(*merged);
+  if (!weights.sha256().empty() || !all_finite(data, local_.values.size())) {
+    // Rare: the full conversion checks the digest and names a non-finite
+    // tensor; the parameters stay untouched until everything passed.
+    auto merged = wire::from_wire(weights, data, sl_peer);
+    if (!merged)
+      return merged.error();
+    load_parameters(*merged);
+  } else {
+    // Straight from the message (or region) into the parameters: one copy.
+    load_values(reinterpret_cast<const float*>(data.data()));
+  }
+  loaded_this_sync_ = true;
   ++merged_loaded_;
   return {};
+}
+
+bool swarm_callback::all_finite(std::string_view data, size_t count) {
+  uint32_t bad = 0;
+  for (size_t i = 0; i < count; ++i) {
+    uint32_t u;
+    std::memcpy(&u, data.data() + i * sizeof(float), sizeof(u));
+    // All exponent bits set: Inf or NaN.
+    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
+
+void swarm_callback::keep_final_model() {
+  // The parameters hold the final model now (loaded in this sync); the
+  // user's loop may train on before it sees trainingOver.
+  last_merged_.tensors = local_.tensors;
+  last_merged_.values.resize(local_.values.size());
+  capture_parameters(reinterpret_cast<char*>(last_merged_.values.data()));
 }
 
 void swarm_callback::capture_parameters(char* data) {
@@ -178,9 +212,14 @@ void swarm_callback::capture_parameters(char* data) {
 
 void swarm_callback::load_parameters(const merge::tensor_bundle& x) {
   // Same layout as local_ (checked), hence as the views.
+  load_values(x.values.data());
+}
+
+void swarm_callback::load_values(const float* values) {
+  // Laid out as local_ (checked by the caller), hence as the views.
   for (size_t i = 0; i < views_.size(); ++i) {
-    const auto& info = x.tensors[i];
-    std::memcpy(views_[i].data, x.values.data() + info.offset, info.count() * sizeof(float));
+    const auto& info = local_.tensors[i];
+    std::memcpy(views_[i].data, values + info.offset, info.count() * sizeof(float));
   }
 }
 

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "swarm/common/error.hpp"
 #include "swarm/merge/bundle.hpp"
@@ -45,6 +46,22 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view data,
                                          std::string_view peer,
                                          size_t max_bytes = max_model_bytes);
+
+/// As `from_wire(x, ...)`, but the values are `values`, taken without a
+/// copy: a bundle whose values travelled beside its message (`x.attached`,
+/// `x.data` empty). Same checks; the finiteness check reads the values once.
+expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float>&& values,
+                                         std::string_view peer,
+                                         size_t max_bytes = max_model_bytes);
+
+/// Checks the layout of `x` as `from_wire` does (limits, dtypes, shapes,
+/// unique names) for values kept elsewhere: `data_bytes` of them, exactly
+/// the tensors' bytes, or at least that many if `shared` (a region holds
+/// them). Returns the layout with no values: a reader that copies them
+/// straight to where they go (the ML's parameters) checks them itself.
+expected<merge::tensor_bundle> layout_from_wire(const ModelBundle& x, size_t data_bytes,
+                                                bool shared, std::string_view peer,
+                                                size_t max_bytes = max_model_bytes);
 
 /// Writes `x`'s tensor names, shapes and dtypes into `out` and leaves its
 /// values out (`out.data` empty): they travel through shared memory.

@@ -7,6 +7,7 @@
 
 #include "swarm/common/error.hpp"
 #include "swarm/wire.pb.h"
+#include "swarm/wire/attachment.hpp"
 
 /// The network layer under the protocol logic: nodes over CAF remote actors
 /// and mutual TLS, with an application-level identity handshake. Protocol
@@ -65,6 +66,14 @@ public:
   /// lost).
   virtual void send(std::string_view name, std::string_view address, wire::Envelope env) = 0;
 
+  /// As `send`, for an envelope whose model values travel beside it
+  /// (`wire::attached_bundle(env)` names where they belong; null `values`
+  /// means none): the model lane writes them straight from `values`, which
+  /// it keeps alive until then; any other path gets the envelope made
+  /// whole (a copy of the values). By default, always the latter.
+  virtual void send_attached(std::string_view name, std::string_view address, wire::Envelope env,
+                             wire::attached_values values);
+
   /// Connects to `address` and runs the handshake without sending anything
   /// (e.g. to warm up a seed); a no-op if a peer there is known or a dial
   /// is under way.
@@ -104,6 +113,13 @@ public:
   /// `env` passed every check of `wire::decode_envelope`.
   virtual void on_message(node_context& ctx, const std::string& from,
                           const wire::Envelope& env) = 0;
+
+  /// Called instead of `on_message` for an envelope whose model values
+  /// came beside it on the model lane (for `wire::attached_bundle(env)`;
+  /// the delegate may take them without a copy). By default, the envelope
+  /// is made whole and goes to `on_message`.
+  virtual void on_attached(node_context& ctx, const std::string& from, const wire::Envelope& env,
+                           std::vector<float> values);
 
   /// Called when the connection to a verified peer is gone: it
   /// disconnected, crashed, or refused us. Not called when a newer

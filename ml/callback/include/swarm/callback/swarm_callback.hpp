@@ -210,6 +210,12 @@ private:
   status load_merged(const mlsl::LossRequest& req);
   void capture_parameters(char* data);
   void load_parameters(const merge::tensor_bundle& x);
+  /// Copies values laid out as `local_` into the parameters.
+  void load_values(const float* values);
+  /// Says whether the first `count` floats of `data` are all finite.
+  static bool all_finite(std::string_view data, size_t count);
+  /// Keeps the parameters, which hold the final model, in `last_merged_`.
+  void keep_final_model();
   void send_kill(mlsl::Status::Code code, const std::string& message);
 
   swarm_params params_;
@@ -238,9 +244,12 @@ private:
   // data the parameters are copied at each sync.
   merge::tensor_bundle local_;
   mlsl::SyncRequest request_;
-  // The latest merged model, loaded again at the end if the swarm finished
-  // while this node still trained.
+  // The final model, kept when the SL says the swarm is over (the
+  // parameters hold it then), loaded again at the end if this node still
+  // trained after that.
   merge::tensor_bundle last_merged_;
+  // A merged model was loaded during the current sync.
+  bool loaded_this_sync_ = false;
   // The region both sides put model values into, if the SL took it.
   std::optional<mlsl::shared_weights> shared_;
 };
