@@ -157,6 +157,16 @@ public:
     Envelope env;
   };
 
+  /// An envelope and the values that came beside it.
+  struct attached_message {
+    std::string from;
+    Envelope env;
+    std::vector<float> values;
+  };
+
+  /// Whether `on_attached` keeps the values itself (set before the start).
+  bool take_values = false;
+
   /// Optional reactions, set before the node starts.
   std::function<void(node_context&, const message&)> on_message_hook;
   std::function<void(node_context&, const peer_info&)> on_verified_hook;
@@ -177,6 +187,16 @@ public:
     update([&] { messages.push_back(m); });
     if (on_message_hook)
       on_message_hook(ctx, m);
+  }
+
+  /// With `take_values`, records the values that came beside an envelope
+  /// in `attached`; otherwise lets the transport make the envelope whole
+  /// for `on_message` (the default a delegate gets).
+  void on_attached(node_context& ctx, const std::string& from, const Envelope& env,
+                   std::vector<float> values) override {
+    if (!take_values)
+      return node_delegate::on_attached(ctx, from, env, std::move(values));
+    update([&] { attached.push_back(attached_message{from, env, std::move(values)}); });
   }
 
   void on_peer_down(node_context&, const std::string& name) override {
@@ -212,6 +232,7 @@ public:
   bool stopped = false;
   std::vector<peer_info> verified;
   std::vector<message> messages;
+  std::vector<attached_message> attached;
   std::vector<std::string> downs;
   std::vector<std::pair<std::string, std::string>> dial_failures;
 
@@ -261,6 +282,35 @@ inline swarm::transport::tls_node_config config(const swarm::identity::identity_
   cfg.logger = std::move(logger);
   return cfg;
 }
+
+/// A node with its recorder and log; `setup` prepares the recorder and
+/// `tweak` the configuration before it starts.
+struct running_node {
+  std::shared_ptr<recorder> rec = std::make_shared<recorder>();
+  std::shared_ptr<capture_sink> log;
+  std::unique_ptr<swarm::transport::tls_node> node;
+
+  running_node(const swarm::identity::identity_files& files, const std::string& host,
+               const std::string& name,
+               const std::function<void(recorder&)>& setup = [](recorder&) {},
+               const std::function<void(swarm::transport::tls_node_config&)>& tweak =
+                 [](swarm::transport::tls_node_config&) {}) {
+    auto [logger, sink] = make_logger(name);
+    log = sink;
+    setup(*rec);
+    auto cfg = config(files, host, logger);
+    tweak(cfg);
+    auto started = swarm::transport::tls_node::start(cfg, rec);
+    BOOST_REQUIRE_MESSAGE(started, why(started));
+    node = std::move(*started);
+    BOOST_REQUIRE(rec->wait_for([](const recorder& r) { return r.started; }));
+  }
+
+  // Runs `fn` on the node's thread.
+  void post(std::function<void(node_context&)> fn) {
+    BOOST_REQUIRE(node->post(std::move(fn)));
+  }
+};
 
 /// An envelope with a SWIM ping.
 inline Envelope ping(uint32_t seq_no, const std::string& target) {

@@ -13,34 +13,6 @@ using swarm::transport::tls_node;
 
 namespace {
 
-// A node with its recorder and log.
-struct running_node {
-  std::shared_ptr<recorder> rec = std::make_shared<recorder>();
-  std::shared_ptr<capture_sink> log;
-  std::unique_ptr<tls_node> node;
-
-  running_node(const swarm::identity::identity_files& files, const std::string& host,
-               const std::string& name,
-               const std::function<void(recorder&)>& setup = [](recorder&) {},
-               const std::function<void(swarm::transport::tls_node_config&)>& tweak =
-                 [](swarm::transport::tls_node_config&) {}) {
-    auto [logger, sink] = make_logger(name);
-    log = sink;
-    setup(*rec);
-    auto cfg = config(files, host, logger);
-    tweak(cfg);
-    auto started = tls_node::start(cfg, rec);
-    BOOST_REQUIRE_MESSAGE(started, why(started));
-    node = std::move(*started);
-    BOOST_REQUIRE(rec->wait_for([](const recorder& r) { return r.started; }));
-  }
-
-  // Runs `fn` on the node's thread.
-  void post(std::function<void(node_context&)> fn) {
-    BOOST_REQUIRE(node->post(std::move(fn)));
-  }
-};
-
 // Answers every ping with an ack of the same sequence number.
 void answer_pings(recorder& r) {
   r.on_message_hook = [](node_context& ctx, const recorder::message& m) {
