@@ -12,7 +12,8 @@
 // Usage: round_bench [--quick] [--nodes N,N,...] [--syncs N] [--keep]
 //                    [--no-baseline] [BIN_DIR]
 //   BIN_DIR   where `swarm` and `swarm-toy-ml` are (default: this binary's)
-//   --quick   N = 2 only, 20 syncs (default: 2, 4 and 8 nodes, 50 syncs)
+//   --quick   N = 2 only, 20 syncs (default: 2, 4 and 8 nodes, 200 syncs:
+//             the first rounds, while the lanes dial, weigh less)
 //   --nodes   the swarm sizes to run
 //   --syncs   syncs per node (for profiling a longer steady state)
 //   --keep    keep each run's certificates and logs (the path is printed)
@@ -163,7 +164,7 @@ int main(int argc, char** argv) try {
       return 2;
     }
   if (syncs <= 0)
-    syncs = quick ? 20 : 50;
+    syncs = quick ? 20 : 200;
   std::printf("round latency, MNIST-sized model (1.6 MB), sync after every batch, %d syncs "
               "per node; ms per sync as the ML sees it\n",
               syncs);
