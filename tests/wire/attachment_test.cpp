@@ -10,6 +10,7 @@
 #include "swarm/wire/bundle_convert.hpp"
 #include "swarm/wire/codec.hpp"
 #include "swarm/wire/round_convert.hpp"
+#include "small_model.hpp"
 
 // Model values that travel beside their envelope (the model lane): the
 // envelope keeps the layout, the values go uncopied, and the receiver
@@ -17,19 +18,9 @@
 
 using namespace swarm;
 using namespace swarm::merge;
+using wire_test::small_model;
 
 namespace {
-
-model_ptr small_model(float offset) {
-  auto x = std::make_shared<tensor_bundle>();
-  float w[6] = {1, 2, 3, 4, 5, 6};
-  float b[3] = {7, 8, 9};
-  for (auto& v : w)
-    v += offset;
-  x->add("w", {2, 3}, w);
-  x->add("b", {3}, b);
-  return x;
-}
 
 const std::string peer = "SL-2";
 

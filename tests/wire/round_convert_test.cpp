@@ -6,22 +6,13 @@
 #include "swarm/wire/check.hpp"
 #include "swarm/wire/codec.hpp"
 #include "swarm/wire/round_convert.hpp"
+#include "small_model.hpp"
 
 using namespace swarm;
 using namespace swarm::merge;
+using wire_test::small_model;
 
 namespace {
-
-model_ptr small_model(float offset) {
-  auto x = std::make_shared<tensor_bundle>();
-  float w[6] = {1, 2, 3, 4, 5, 6};
-  float b[3] = {7, 8, 9};
-  for (auto& v : w)
-    v += offset;
-  x->add("w", {2, 3}, w);
-  x->add("b", {3}, b);
-  return x;
-}
 
 // Encodes, serializes, parses and checks, and decodes again: the full trip.
 round_message trip(const round_message& msg) {
