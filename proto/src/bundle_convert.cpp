@@ -69,22 +69,28 @@ bool copy_checked(std::string_view bytes, size_t count, std::vector<float>& out)
   float buffer[piece];
   out.clear();
   out.reserve(count);
-  uint32_t bad = 0;
+  bool finite = true;
   for (size_t done = 0; done < count;) {
     auto n = std::min(piece, count - done);
     std::memcpy(buffer, bytes.data() + done * sizeof(float), n * sizeof(float));
-    for (size_t i = 0; i < n; ++i) {
-      // All exponent bits set: Inf or NaN.
-      auto u = std::bit_cast<uint32_t>(buffer[i]);
-      bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
-    }
+    finite = all_finite(buffer, n) && finite;
     out.insert(out.end(), buffer, buffer + n);
     done += n;
   }
-  return bad == 0;
+  return finite;
 }
 
 } // namespace
+
+bool all_finite(const float* values, size_t count) noexcept {
+  uint32_t bad = 0;
+  for (size_t i = 0; i < count; ++i) {
+    // All exponent bits set: Inf or NaN.
+    auto u = std::bit_cast<uint32_t>(values[i]);
+    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
+  }
+  return bad == 0;
+}
 
 void layout_to_wire(const merge::tensor_bundle& x, ModelBundle& out) {
   out.Clear();
@@ -219,14 +225,9 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float
   auto total = element_count(*result);
   if (values.size() != total)
     return size_mismatch(peer, bytes, total);
-  uint32_t bad = 0;
-  for (float v : values) {
-    // All exponent bits set: Inf or NaN.
-    auto u = std::bit_cast<uint32_t>(v);
-    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
-  }
+  bool finite = all_finite(values.data(), values.size());
   result->values = std::move(values);
-  return finish(x, std::move(*result), bad == 0, peer);
+  return finish(x, std::move(*result), finite, peer);
 }
 
 } // namespace swarm::wire

@@ -166,7 +166,8 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
     return make_error(st.error().code,
                       "the merged model does not fit this model's parameters: "
                         + st.error().message);
-  if (!weights.sha256().empty() || !all_finite(data, local_.values.size())) {
+  const auto* values = reinterpret_cast<const float*>(data.data());
+  if (!weights.sha256().empty() || !wire::all_finite(values, local_.values.size())) {
     // Rare: the full conversion checks the digest and names a non-finite
     // tensor; the parameters stay untouched until everything passed.
     auto merged = wire::from_wire(weights, data, sl_peer);
@@ -175,22 +176,11 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
     load_parameters(*merged);
   } else {
     // Straight from the message (or region) into the parameters: one copy.
-    load_values(reinterpret_cast<const float*>(data.data()));
+    load_values(values);
   }
   loaded_this_sync_ = true;
   ++merged_loaded_;
   return {};
-}
-
-bool swarm_callback::all_finite(std::string_view data, size_t count) {
-  uint32_t bad = 0;
-  for (size_t i = 0; i < count; ++i) {
-    uint32_t u;
-    std::memcpy(&u, data.data() + i * sizeof(float), sizeof(u));
-    // All exponent bits set: Inf or NaN.
-    bad |= static_cast<uint32_t>((u & 0x7f800000u) == 0x7f800000u);
-  }
-  return bad == 0;
 }
 
 void swarm_callback::keep_final_model() {

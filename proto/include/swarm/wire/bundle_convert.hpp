@@ -54,6 +54,10 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float
                                          std::string_view peer,
                                          size_t max_bytes = max_model_bytes);
 
+/// Says whether the `count` floats at `values` are all finite (no NaN or
+/// infinity): one branch-free pass, for values checked where they lie.
+bool all_finite(const float* values, size_t count) noexcept;
+
 /// Checks the layout of `x` as `from_wire` does (limits, dtypes, shapes,
 /// unique names) for values kept elsewhere: `data_bytes` of them, exactly
 /// the tensors' bytes, or at least that many if `shared` (a region holds

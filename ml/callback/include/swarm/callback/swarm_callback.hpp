@@ -212,8 +212,6 @@ private:
   void load_parameters(const merge::tensor_bundle& x);
   /// Copies values laid out as `local_` into the parameters.
   void load_values(const float* values);
-  /// Says whether the first `count` floats of `data` are all finite.
-  static bool all_finite(std::string_view data, size_t count);
   /// Keeps the parameters, which hold the final model, in `last_merged_`.
   void keep_final_model();
   void send_kill(mlsl::Status::Code code, const std::string& message);
