@@ -10,25 +10,19 @@
 #include <map>
 #include <memory>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/ssl.h>
 
-#include "process.hpp"
-#include "sn_process.hpp"
+#include "sn_cluster.hpp"
+#include "tcp_socket.hpp"
 #include "swarm/identity/pki.hpp"
 
 namespace {
 
 using namespace sn_test;
-using swarm::identity::cert_tree;
-
-constexpr auto deadline = 120s;
+using swarm::test::tcp_socket;
 
 std::string read_text(const fs::path& path) {
   std::ifstream in{path, std::ios::binary};
@@ -42,129 +36,10 @@ void write_text(const fs::path& path, const std::string& text) {
   out << text;
 }
 
-// `trusted` hosts' certificates, all CAs exchanged among them up front, plus
-// (optionally) one stranger host whose CA nobody trusts.
-struct cluster {
-  swarm::test::temp_dir dir;
-  std::vector<cert_tree> hosts;
-  cert_tree stranger;
-  // Ports from the pid, apart from overlay_test's range.
-  uint16_t p2p_port = static_cast<uint16_t>(40000 + (::getpid() % 10000) * 2);
-  uint16_t api_port = static_cast<uint16_t>(p2p_port + 1);
-
-  explicit cluster(int trusted, bool with_stranger = false) {
-    for (int i = 1; i <= trusted; ++i)
-      hosts.push_back(make_host(dir.path() / std::string{"h"}.append(std::to_string(i)), i));
-    for (auto& from : hosts)
-      for (auto& into : hosts)
-        if (&from != &into)
-          exchange(from, into);
-    if (with_stranger)
-      stranger = make_host(dir.path() / "stranger", trusted + 1);
-  }
-
-  static std::string ip(int i) {
-    return "127.0." + std::to_string(i) + ".1";
-  }
-
-  std::unique_ptr<sn_process> start(int i, int join_through) {
-    const auto& tree = hosts[static_cast<size_t>(i - 1)];
-    std::vector<std::string> argv{(swarm::test::bin_dir() / "swarm").string(), "sn",
-                                  "--host-ip", ip(i), "--sn-p2p-port", std::to_string(p2p_port),
-                                  "--sn-api-port", std::to_string(api_port), "--key",
-                                  tree.key("sn").string(), "--cert", tree.cert("sn").string(),
-                                  "--capath", tree.capath.string(), "--data-dir",
-                                  (dir.path() / ("data" + std::to_string(i))).string()};
-    if (join_through == 0) {
-      argv.push_back("--sentinel");
-    } else {
-      argv.insert(argv.end(), {"--sentinel-ip", ip(join_through), "--sentinel-p2p-port",
-                               std::to_string(p2p_port)});
-    }
-    auto log = dir.path() / ("sn" + std::to_string(i) + ".log");
-    auto result = std::make_unique<sn_process>(std::move(argv), log);
-    if (!result->wait_for_output("Starting SWARM-API-SERVER on port: " + std::to_string(api_port),
-                                 deadline))
-      BOOST_FAIL("SN " << i << " did not start:\n" << result->output());
-    return result;
-  }
-
-  nlohmann::json nodes(int i) {
-    const auto& tree = hosts[static_cast<size_t>(i - 1)];
-    return get_nodes(ip(i), api_port, tree.cert("swci"), tree.key("swci"));
-  }
-
-  // Waits until SN `i` lists every (name, status) of `want` at once.
-  bool wait_all(int i, const std::map<std::string, std::string>& want) {
-    return swarm::test::wait_until(
-      [&] {
-        size_t hits = 0;
-        for (const auto& row : nodes(i)) {
-          auto it = want.find(row.value("name", ""));
-          if (it != want.end() && row.value("status", "") == it->second)
-            ++hits;
-        }
-        return hits == want.size();
-      },
-      deadline);
-  }
-};
-
-void dump(const std::vector<sn_process*>& xs) {
-  for (auto* x : xs)
-    if (x)
-      BOOST_TEST_MESSAGE(x->output());
-}
-
-/// A connected TCP socket with 5 s timeouts, closed on destruction.
-class tcp_socket {
-public:
-  tcp_socket(const std::string& host, uint16_t port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(port);
-    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      ::close(fd_);
-      throw std::runtime_error("cannot connect to " + host + ":" + std::to_string(port));
-    }
-    timeval tv{5, 0};
-    ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-  }
-  ~tcp_socket() {
-    ::close(fd_);
-  }
-  tcp_socket(const tcp_socket&) = delete;
-  tcp_socket& operator=(const tcp_socket&) = delete;
-
-  int fd() const {
-    return fd_;
-  }
-
-  void send_all(const std::string& text) {
-    ::send(fd_, text.data(), text.size(), MSG_NOSIGNAL);
-  }
-
-  /// Reads until the peer closes or 5 s pass without data; sets `closed` if
-  /// the peer closed (rather than timed out).
-  std::string read_until_closed(bool& closed) {
-    std::string out;
-    char buf[4096];
-    for (;;) {
-      auto n = ::recv(fd_, buf, sizeof(buf), 0);
-      if (n > 0) {
-        out.append(buf, static_cast<size_t>(n));
-        continue;
-      }
-      closed = n == 0 || errno == ECONNRESET;
-      return out;
-    }
-  }
-
-private:
-  int fd_ = -1;
+/// `trusted` SNs' hosts and perhaps a stranger, ports apart from overlay_test's.
+struct cluster : sn_cluster {
+  explicit cluster(int trusted, bool with_stranger = false)
+    : sn_cluster(trusted, 40000, 20000, with_stranger) {}
 };
 
 /// What a raw TLS session attempt produced.

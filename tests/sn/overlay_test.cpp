@@ -8,62 +8,16 @@
 
 #include <unistd.h>
 
-#include "process.hpp"
-#include "sn_process.hpp"
+#include "sn_cluster.hpp"
 
 namespace {
 
 using namespace sn_test;
-using swarm::identity::cert_tree;
+constexpr auto deadline = cluster_deadline;
 
-constexpr auto deadline = 120s;
-
-struct cluster {
-  swarm::test::temp_dir dir;
-  std::vector<cert_tree> hosts;
-  // Ports from the pid, so parallel runs of this test rarely collide.
-  uint16_t p2p_port = static_cast<uint16_t>(20000 + (::getpid() % 20000) * 2 % 20000);
-  uint16_t api_port = static_cast<uint16_t>(p2p_port + 1);
-
-  cluster() {
-    for (int i = 1; i <= 3; ++i)
-      hosts.push_back(make_host(dir.path() / ("h" + std::to_string(i)), i));
-    for (auto& from : hosts)
-      for (auto& into : hosts)
-        if (&from != &into)
-          exchange(from, into);
-  }
-
-  static std::string ip(int i) {
-    return "127.0." + std::to_string(i) + ".1";
-  }
-
-  std::unique_ptr<sn_process> start(int i, int join_through) {
-    const auto& tree = hosts[static_cast<size_t>(i - 1)];
-    std::vector<std::string> argv{(swarm::test::bin_dir() / "swarm").string(), "sn",
-                                  "--host-ip", ip(i), "--sn-p2p-port", std::to_string(p2p_port),
-                                  "--sn-api-port", std::to_string(api_port), "--key",
-                                  tree.key("sn").string(), "--cert", tree.cert("sn").string(),
-                                  "--capath", tree.capath.string(), "--data-dir",
-                                  (dir.path() / ("data" + std::to_string(i))).string()};
-    if (join_through == 0) {
-      argv.push_back("--sentinel");
-    } else {
-      argv.insert(argv.end(), {"--sentinel-ip", ip(join_through), "--sentinel-p2p-port",
-                               std::to_string(p2p_port)});
-    }
-    auto log = dir.path() / ("sn" + std::to_string(i) + ".log");
-    auto result = std::make_unique<sn_process>(std::move(argv), log);
-    if (!result->wait_for_output("Starting SWARM-API-SERVER on port: " + std::to_string(api_port),
-                                 deadline))
-      BOOST_FAIL("SN " << i << " did not start:\n" << result->output());
-    return result;
-  }
-
-  nlohmann::json nodes(int i) {
-    const auto& tree = hosts[static_cast<size_t>(i - 1)];
-    return get_nodes(ip(i), api_port, tree.cert("swci"), tree.key("swci"));
-  }
+/// A cluster of three SNs, its ports apart from overlay_failover_test's.
+struct cluster : sn_cluster {
+  cluster() : sn_cluster(3, 20000, 20000) {}
 
   // Waits until SN `i` lists `name` with `status`; returns its uuid or "".
   std::string wait_status(int i, const std::string& name, const std::string& status) {
@@ -81,12 +35,6 @@ struct cluster {
     return uuid;
   }
 };
-
-void dump(const std::vector<sn_process*>& xs) {
-  for (auto* x : xs)
-    if (x)
-      BOOST_TEST_MESSAGE(x->output());
-}
 
 } // namespace
 
