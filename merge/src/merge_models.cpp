@@ -107,8 +107,9 @@ expected<tensor_bundle> run_merge(std::span<const contribution> inputs, const me
   const auto& in = *flat;
   if (auto ok = check_options(opts, in.size()); !ok)
     return ok.error();
-  // The mean and the per-coordinate strategies spot non-finite values in
-  // their single pass and then report them as this check would.
+  // The mean, the per-coordinate strategies and the geometric median spot
+  // non-finite values in their first pass and then report them as this
+  // check would.
   switch (opts.method) {
     case merge_method::mean:
       return detail::merge_mean(in);
@@ -116,15 +117,15 @@ expected<tensor_bundle> run_merge(std::span<const contribution> inputs, const me
       return detail::merge_coordmedian(in);
     case merge_method::trimmedmean:
       return detail::merge_trimmedmean(in, opts.trim_fraction);
+    case merge_method::geomedian:
+      return detail::merge_geomedian(in, opts.geomedian_tolerance,
+                                     opts.geomedian_max_iterations);
     default:
       break;
   }
   if (auto ok = detail::first_non_finite_input(in); !ok)
     return ok.error();
   switch (opts.method) {
-    case merge_method::geomedian:
-      return detail::merge_geomedian(in, opts.geomedian_tolerance,
-                                     opts.geomedian_max_iterations);
     case merge_method::krum:
     case merge_method::multikrum: {
       auto n = in.size();

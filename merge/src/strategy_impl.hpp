@@ -79,8 +79,9 @@ expected<tensor_bundle> ranked_weighted_median(const merge_inputs& in, double ha
 /// contributions at each end.
 expected<tensor_bundle> merge_trimmedmean(const merge_inputs& in, double trim_fraction);
 
-/// The weighted geometric median (Weiszfeld with the Vardi-Zhang step).
-tensor_bundle merge_geomedian(const merge_inputs& in, double tolerance,
+/// The weighted geometric median (Weiszfeld with the Vardi-Zhang step);
+/// checks the inputs' finiteness itself.
+expected<tensor_bundle> merge_geomedian(const merge_inputs& in, double tolerance,
                               size_t max_iterations);
 
 /// Krum (`multi` false) or Multi-Krum averaging `multi_count` models.

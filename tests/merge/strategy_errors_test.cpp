@@ -166,3 +166,25 @@ BOOST_FIXTURE_TEST_CASE(a_multikrum_count_beyond_n_is_refused, fixture) {
   opts.multikrum_count = 5;
   BOOST_CHECK(merge_models(r.inputs, opts));
 }
+
+BOOST_FIXTURE_TEST_CASE(the_geometric_median_finds_poison_in_its_origin_and_behind_a_majority,
+                        fixture) {
+  // Its Gram matrix measures every input against the first one, so a NaN
+  // there must still be pinned on the first peer; and a peer holding most
+  // of the weight, which is the median without any iteration, must not let
+  // a poisoned light peer through.
+  tensor_bundle origin = r.models[0];
+  origin.values[5] = std::nanf("");
+  auto in = r.inputs;
+  in[0].model = &origin;
+  auto err = failure(in, merge_method::geomedian);
+  BOOST_TEST(contains(err.message, "peer 'sl-1'"), err.message);
+
+  tensor_bundle light = r.models[4];
+  light.values[9] = std::numeric_limits<float>::infinity();
+  in = r.inputs;
+  in[2].weight = 1000;
+  in[4].model = &light;
+  err = failure(in, merge_method::geomedian);
+  BOOST_TEST(contains(err.message, "peer 'sl-5'"), err.message);
+}
