@@ -9,8 +9,17 @@
 // trust signed, gets nothing, and the envelope comes back to be sent
 // another way.
 
+#include <chrono>
 #include <condition_variable>
+#include <fstream>
+#include <future>
 #include <mutex>
+#include <sstream>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "fixture.hpp"
 #include "identity_setup.hpp"
@@ -44,7 +53,8 @@ struct running_lane {
   std::string address;
 
   running_lane(const swarm::identity::identity_files& files, const std::string& host,
-               const std::string& name, int64_t idle_check_ms = 20) {
+               const std::string& name, int64_t idle_check_ms = 20,
+               int64_t io_timeout_ms = 5000) {
     auto [logger, sink] = make_logger(name);
     log = sink;
     auto prepared = prepare_identity(config(files, host, logger), swarm::identity::clock::now());
@@ -52,7 +62,7 @@ struct running_lane {
     lane_config cfg;
     cfg.bind_host = host;
     cfg.max_frame_bytes = size_t{8} << 20;
-    cfg.io_timeout_ms = 5000;
+    cfg.io_timeout_ms = io_timeout_ms;
     cfg.retry_ms = 60000;
     cfg.idle_check_ms = idle_check_ms;
     cfg.log = logger;
@@ -105,7 +115,69 @@ std::string payload(size_t size, char seed) {
   return result;
 }
 
+// A TCP port on `host` whose SYNs go unanswered, as behind a firewall that
+// drops them: a listener with no room in its accept queue, filled by one
+// connection nobody accepts.
+struct black_hole {
+  int listener = -1;
+  int filler = -1;
+  uint16_t port = 0;
+
+  explicit black_hole(const std::string& host) {
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    ::inet_pton(AF_INET, host.c_str(), &addr.sin_addr);
+    listener = ::socket(AF_INET, SOCK_STREAM, 0);
+    auto* sa = reinterpret_cast<sockaddr*>(&addr);
+    socklen_t len = sizeof(addr);
+    BOOST_REQUIRE(::bind(listener, sa, len) == 0 && ::listen(listener, 0) == 0
+                  && ::getsockname(listener, sa, &len) == 0);
+    port = ntohs(addr.sin_port);
+    filler = ::socket(AF_INET, SOCK_STREAM, 0);
+    BOOST_REQUIRE(::connect(filler, sa, sizeof(addr)) == 0);
+  }
+  ~black_hole() {
+    ::close(filler);
+    ::close(listener);
+  }
+  black_hole(const black_hole&) = delete;
+  black_hole& operator=(const black_hole&) = delete;
+};
+
+// Whether a socket of this network namespace waits for the SYN-ACK of
+// `port` (state SYN_SENT in /proc/net/tcp).
+bool dialing(uint16_t port) {
+  std::ifstream in{"/proc/net/tcp"};
+  std::string line;
+  std::getline(in, line);
+  while (std::getline(in, line)) {
+    std::istringstream fields{line};
+    std::string slot, local, remote, state;
+    fields >> slot >> local >> remote >> state;
+    auto colon = remote.find(':');
+    if (state == "02" && colon != std::string::npos
+        && std::stoul(remote.substr(colon + 1), nullptr, 16) == port)
+      return true;
+  }
+  return false;
+}
+
 } // namespace
+
+BOOST_AUTO_TEST_CASE(a_stop_does_not_wait_out_a_dial_to_a_peer_that_never_answers) {
+  pki certs;
+  // A dial may take two minutes: the stop must cut it short, not wait.
+  running_lane a{pki::files(certs.host1), "127.0.1.1", "SN-1", 20, 120'000};
+  black_hole peer{"127.0.2.1"};
+  auto address = swarm::transport::format_address("127.0.2.1", peer.port);
+  auto frame = frame_of(payload(100, 'h'));
+  BOOST_TEST(!a.lane->send("SN-2", address, frame));
+  BOOST_REQUIRE(swarm::test::wait_until([&] { return dialing(peer.port); }, deadline));
+  auto stopped = std::async(std::launch::async, [&] { a.lane->stop(); });
+  BOOST_TEST((stopped.wait_for(deadline) == std::future_status::ready));
+  // The frame was never the lane's: CAF carries it while the lane dials.
+  BOOST_TEST(a.in->undelivered.empty());
+}
 
 BOOST_AUTO_TEST_CASE(frames_arrive_whole_and_in_order_under_the_senders_proven_name) {
   pki certs;

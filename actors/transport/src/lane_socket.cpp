@@ -89,8 +89,7 @@ expected<int> lane_listen(const std::string& host, uint16_t port, uint16_t& boun
   return fd;
 }
 
-expected<int> lane_dial(const std::string& address, const std::string& source_host,
-                        int64_t timeout_ms) {
+expected<lane_dialer> lane_socket(const std::string& address, const std::string& source_host) {
   auto ep = parse_address(address);
   if (!ep)
     return ep.error();
@@ -98,20 +97,27 @@ expected<int> lane_dial(const std::string& address, const std::string& source_ho
   if (!opened)
     return opened.error();
   const addrinfo& ai = *opened->ai;
-  int fd = opened->fd;
+  lane_dialer d;
+  d.fd = opened->fd;
+  std::memcpy(&d.peer, ai.ai_addr, ai.ai_addrlen);
+  d.peer_len = ai.ai_addrlen;
   if (source_host != "0.0.0.0" && source_host != "::" && !source_host.empty()) {
     auto source = resolve(source_host, 0, AI_PASSIVE | AI_NUMERICHOST);
     if (source && (*source)->ai_family == ai.ai_family
-        && ::bind(fd, (*source)->ai_addr, (*source)->ai_addrlen) != 0)
-      return close_failed(fd, "model lane: cannot dial from " + source_host);
+        && ::bind(d.fd, (*source)->ai_addr, (*source)->ai_addrlen) != 0)
+      return close_failed(d.fd, "model lane: cannot dial from " + source_host);
   }
+  return d;
+}
+
+status lane_connect(const lane_dialer& d, const std::string& address, int64_t timeout_ms) {
   // Linux bounds a blocking connect by the send timeout.
-  set_io_timeouts(fd, timeout_ms, timeout_ms);
-  if (::connect(fd, ai.ai_addr, ai.ai_addrlen) != 0)
-    return close_failed(fd, "cannot connect to " + address);
+  set_io_timeouts(d.fd, timeout_ms, timeout_ms);
+  if (::connect(d.fd, reinterpret_cast<const sockaddr*>(&d.peer), d.peer_len) != 0)
+    return socket_error("cannot connect to " + address);
   int one = 1;
-  (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  return fd;
+  (void)setsockopt(d.fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  return status::ok();
 }
 
 void set_io_timeouts(int fd, int64_t send_ms, int64_t receive_ms) {

@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include <sys/socket.h>
+
 #include "swarm/common/error.hpp"
 
 namespace swarm::transport::detail {
@@ -15,11 +17,24 @@ namespace swarm::transport::detail {
 /// OS picks); returns the socket and fills `bound_port`.
 expected<int> lane_listen(const std::string& host, uint16_t port, uint16_t& bound_port);
 
-/// Connects to "host:port" within `timeout_ms`, from `source_host` unless
-/// it is a wildcard (so peers see the address this node listens on);
-/// returns the socket with TCP_NODELAY on.
-expected<int> lane_dial(const std::string& address, const std::string& source_host,
-                        int64_t timeout_ms);
+/// A socket for dialing a peer's lane, not yet connected.
+struct lane_dialer {
+  /// The socket; the caller owns it (and closes it, also on failure).
+  int fd = -1;
+  /// The peer's resolved address.
+  sockaddr_storage peer{};
+  socklen_t peer_len = 0;
+};
+
+/// Opens a socket for dialing "host:port", bound to `source_host` unless it
+/// is a wildcard (so peers see the address this node listens on). The
+/// caller publishes the socket before lane_connect, so that a stop can cut
+/// a connect short with shutdown().
+expected<lane_dialer> lane_socket(const std::string& address, const std::string& source_host);
+
+/// Connects `d` within `timeout_ms` and sets TCP_NODELAY. Leaves the
+/// socket open on failure.
+status lane_connect(const lane_dialer& d, const std::string& address, int64_t timeout_ms);
 
 /// Makes blocking sends and receives on `fd` fail after `ms` without
 /// progress (0: wait forever).

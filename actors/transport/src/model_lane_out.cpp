@@ -144,17 +144,22 @@ expected<ssl_ptr> model_lane::dial(const std::string& name, outbound& link) {
     std::lock_guard<std::mutex> guard{mutex_};
     address = link.address;
   }
-  auto fd = lane_dial(address, cfg_.bind_host, cfg_.io_timeout_ms);
-  if (!fd)
-    return fd.error();
+  auto dialer = lane_socket(address, cfg_.bind_host);
+  if (!dialer)
+    return dialer.error();
   {
+    // Published before the connect, which a stop then cuts short (a
+    // shutdown wakes it) instead of waiting out a silent peer's timeout;
+    // `fail` closes the socket.
     std::lock_guard<std::mutex> guard{mutex_};
-    link.fd = *fd;
+    link.fd = dialer->fd;
     if (stopping_)
       return make_error(errc::io_error, "stopping");
   }
+  if (auto st = lane_connect(*dialer, address, cfg_.io_timeout_ms); !st)
+    return st.error();
   ssl_ptr ssl{SSL_new(ctx_.get())};
-  if (!ssl || SSL_set_fd(ssl.get(), *fd) != 1)
+  if (!ssl || SSL_set_fd(ssl.get(), dialer->fd) != 1)
     return make_error(errc::io_error, "cannot set up TLS: " + last_tls_error());
   ERR_clear_error();
   if (SSL_connect(ssl.get()) != 1)
