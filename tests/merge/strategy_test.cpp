@@ -155,6 +155,24 @@ BOOST_AUTO_TEST_CASE(the_median_of_few_models_matches_the_reference_on_equal_val
   }
 }
 
+BOOST_AUTO_TEST_CASE(the_coordinate_median_matches_the_reference_with_fractional_or_huge_weights) {
+  // Whole weights below 2^24 in all are summed in float (exact there); these
+  // are not, and take the double sweep: quarters, and powers of two whose
+  // total float cannot hold exactly. (Each weight is exact in float, as
+  // weights travel as float: 0.37 would differ from the double reference
+  // at near-ties by design.)
+  std::mt19937_64 rng{25};
+  for (double scale : {0.25, 1048576.0})
+    for (size_t n = 6; n <= 9; ++n) {
+      random_inputs r{rng, test_layouts()[2], n};
+      for (auto& c : r.inputs)
+        c.weight *= scale;
+      auto got = merged(r.inputs, merge_method::coordmedian);
+      for (size_t i = 0; i < got.values.size(); ++i)
+        BOOST_TEST(got.values[i] == ref_median(r.inputs, i), "scale " << scale << ", n " << n);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(the_per_coordinate_strategies_handle_many_peers) {
   // 16 and 17: both sides of the switch from register rows to memory rows;
   // 33 and 64: networks for a size that is not a power of two, and one
