@@ -7,58 +7,23 @@
 
 #include <unistd.h>
 
-#include "process.hpp"
-#include "sn_process.hpp"
+#include "sn_cluster.hpp"
 
 namespace {
 
 using namespace sn_test;
-using swarm::identity::cert_tree;
-
-constexpr auto deadline = 120s;
+constexpr auto deadline = cluster_deadline;
 
 const std::string build_yaml = "Name: build\nTaskType: MAKE_USER_CONTAINER\nAuthor: me\n"
                                "Prereq: ROOTTASK\nOutcome: img\nBody:\n"
                                "  BuildContext: ~\n  BuildType: INLINE\n"
                                "  BuildSteps:\n  - FROM debian\n";
 
-struct pair_of_sns {
-  swarm::test::temp_dir dir;
-  std::vector<cert_tree> hosts;
-  uint16_t p2p_port = static_cast<uint16_t>(21000 + (::getpid() % 19000) * 2 % 19000);
-  uint16_t api_port = static_cast<uint16_t>(p2p_port + 1);
+/// Two SNs, SN 1 the sentinel; ports apart from the overlay tests'.
+struct pair_of_sns : sn_cluster {
+  pair_of_sns() : sn_cluster(2, 21000, 19000) {}
 
-  pair_of_sns() {
-    for (int i = 1; i <= 2; ++i)
-      hosts.push_back(make_host(dir.path() / ("h" + std::to_string(i)), i));
-    exchange(hosts[0], hosts[1]);
-    exchange(hosts[1], hosts[0]);
-  }
-
-  static std::string ip(int i) {
-    return "127.0." + std::to_string(i) + ".1";
-  }
-
-  std::unique_ptr<sn_process> start(int i) {
-    const auto& tree = hosts[static_cast<size_t>(i - 1)];
-    std::vector<std::string> argv{(swarm::test::bin_dir() / "swarm").string(), "sn",
-                                  "--host-ip", ip(i), "--sn-p2p-port", std::to_string(p2p_port),
-                                  "--sn-api-port", std::to_string(api_port), "--key",
-                                  tree.key("sn").string(), "--cert", tree.cert("sn").string(),
-                                  "--capath", tree.capath.string(), "--data-dir",
-                                  (dir.path() / ("data" + std::to_string(i))).string()};
-    if (i == 1)
-      argv.push_back("--sentinel");
-    else
-      argv.insert(argv.end(), {"--sentinel-ip", ip(1), "--sentinel-p2p-port",
-                               std::to_string(p2p_port)});
-    auto result = std::make_unique<sn_process>(std::move(argv),
-                                               dir.path() / ("sn" + std::to_string(i) + ".log"));
-    if (!result->wait_for_output("Starting SWARM-API-SERVER on port: " + std::to_string(api_port),
-                                 deadline))
-      BOOST_FAIL("SN " << i << " did not start:\n" << result->output());
-    return result;
-  }
+  std::unique_ptr<sn_process> start(int i) { return sn_cluster::start(i, i == 1 ? 0 : 1); }
 
   // Calls SN `i`'s API as the host's SWCI; status 0 if it did not answer.
   std::pair<int, nlohmann::json> call(int i, const std::string& method, const std::string& path,
