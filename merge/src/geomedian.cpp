@@ -32,9 +32,11 @@
 // inequality), so it is returned as is; Weiszfeld would only crawl towards
 // it linearly.
 //
-// Coincidence: when z lands on inputs (d_k <= 1e-12), Weiszfeld's step is
-// undefined. Rather than clamping d_k (which pins z to that input whether
-// or not it is optimal), this takes the Vardi-Zhang step: with C the
+// Coincidence: when z lands on inputs (d_k within 1e-6 of the inputs'
+// spread, above the rounding of distances from G), Weiszfeld's step is
+// undefined (or, a rounding error away, pins z there). Rather than
+// clamping d_k (which pins z to that input whether or not it is
+// optimal), this takes the Vardi-Zhang step: with C the
 // coincident inputs, eta their weight, T the Weiszfeld point of the others
 // and r = S ||T - z|| (S = sum of w_k / d_k outside C; r is the length of
 // the others' pull), z is optimal if r <= eta (the input is returned as
@@ -61,8 +63,11 @@ using index = Eigen::Index;
 /// Coordinates per block of the Gram pass (n rows of 8 KiB stay in L2).
 constexpr size_t geo_block = 1024;
 
-/// Distances at or below this count as zero: z is on that input.
-constexpr double coincident = 1e-12;
+/// Distances at or below this share of the inputs' spread (or 1e-12)
+/// count as zero: z is on that input. Distances from G carry rounding
+/// errors of about 1e-8 of the spread (a square root of the error of
+/// its sums), so a z on an input seldom measures exactly zero from it.
+constexpr double coincident_share = 1e-6;
 
 /// Four doubles, one AVX register where the target has them (GCC's and
 /// Clang's generic vectors: no intrinsics, any target).
@@ -144,6 +149,13 @@ struct estimate {
 struct problem {
   matrix g;
   vector w;
+  /// Distances at or below this count as zero.
+  double coincident = 1e-12;
+
+  problem(matrix gram, vector weights) : g(std::move(gram)), w(std::move(weights)) {
+    auto spread = std::sqrt(std::max(0.0, g.diagonal().maxCoeff()));
+    coincident = std::max(coincident, coincident_share * spread);
+  }
 
   estimate at(vector beta) const {
     vector gb = g * beta;
@@ -218,7 +230,7 @@ outcome run(const problem& p, double tolerance, size_t max_iterations) {
     auto next = p.step(now);
     if (!next) {
       for (index k = 0; k < p.w.size(); ++k)
-        if (now.dist[k] <= coincident)
+        if (now.dist[k] <= p.coincident)
           return {std::move(now), k};
       return {std::move(now), std::nullopt};
     }
@@ -267,7 +279,7 @@ expected<tensor_bundle> merge_geomedian(const merge_inputs& in, double tolerance
   // objective, and is returned bit for bit.
   index nearest = 0;
   z.dist.minCoeff(&nearest);
-  if (z.dist[nearest] <= coincident || p.objective_at_input(nearest) <= z.objective)
+  if (z.dist[nearest] <= p.coincident || p.objective_at_input(nearest) <= z.objective)
     return *in.contributions[static_cast<size_t>(nearest)].model;
   // The estimate, written as the mean is (float coefficients summing to
   // one within rounding, float sums): an error of a few ulps, far inside

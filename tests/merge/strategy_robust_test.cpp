@@ -111,6 +111,39 @@ BOOST_AUTO_TEST_CASE(an_estimate_on_a_non_optimal_input_point_moves_off_it) {
   BOOST_TEST(max_abs_diff(got.values, want) <= 1e-4);
 }
 
+BOOST_AUTO_TEST_CASE(a_mean_on_a_light_input_moves_off_it_in_many_dimensions_too) {
+  // The case above in 4096 dimensions: x0 (light) is exactly the weighted
+  // mean of x1 = x0 + 3u, x2 = x0 - u + v and x3 = x0 - u - v (weights 1,
+  // 1.5, 1.5), all multiples of 1/1024 so that the models hold them
+  // exactly, and the others pull harder than x0 weighs. Distances computed
+  // with rounding put the mean a hair off x0 rather than on it: it must
+  // not stick there.
+  std::mt19937_64 rng{56};
+  std::uniform_int_distribution<int> small(-64, 64);
+  size_t dims = 4096;
+  std::vector<float> x0(dims), x1(dims), x2(dims), x3(dims);
+  for (size_t i = 0; i < dims; ++i) {
+    auto dyadic = [&] { return static_cast<float>(small(rng)) / 1024; };
+    auto c = dyadic();
+    auto u = dyadic();
+    auto v = dyadic();
+    x0[i] = c;
+    x1[i] = c + 3 * u;
+    x2[i] = c - u + v;
+    x3[i] = c - u - v;
+  }
+  std::vector<tensor_bundle> m{vector_model(x0), vector_model(x1), vector_model(x2),
+                               vector_model(x3)};
+  for (double light : {0.1, 0.13, 0.17, 0.2}) {
+    std::vector<contribution> in{
+      {"light", light, &m[0]}, {"a", 1, &m[1]}, {"b", 1.5, &m[2]}, {"c", 1.5, &m[3]}};
+    auto got = objective(in, as_double(geomedian(in).values));
+    auto stuck = objective(in, as_double(m[0].values));
+    BOOST_TEST(got < stuck * 0.999, "light weight " << light << ": " << got << " against "
+                                                    << stuck << " at x0");
+  }
+}
+
 BOOST_AUTO_TEST_CASE(krum_selects_the_model_the_brute_force_scores_select) {
   std::mt19937_64 rng{61};
   for (const auto& shape : test_layouts())
