@@ -23,8 +23,8 @@
 // summed in double in sorted order, and W in the contributions' order;
 // integer weights make the tie exact. Whole weights whose total is below
 // 2^24 are summed in float instead: every partial sum is then exact in
-// both, so the rows picked are the same, for a quarter of the work. Midpoints are computed in double and
-// rounded once to float.
+// both, so the rows picked are the same, for a quarter of the work.
+// Midpoints are computed in double and rounded once to float.
 //
 // Two shortcuts skip the sort: a weighted median of up to five models ranks
 // instead (median_ranked.cpp), and a trimmed mean that trims nothing (fewer
