@@ -287,7 +287,7 @@ expected<tensor_bundle> merge_geomedian(const merge_inputs& in, double tolerance
   std::vector<float> coeffs(n);
   for (size_t k = 0; k < n; ++k)
     coeffs[k] = static_cast<float>(z.beta[static_cast<index>(k)]);
-  auto result = in.empty_output();
+  auto result = in.reused_output();
   if (weighted_sum(in.values, coeffs, in.count, result.values))
     return make_error(errc::invalid_argument, "the geometric median overflows float");
   return result;

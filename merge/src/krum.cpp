@@ -80,7 +80,7 @@ expected<tensor_bundle> merge_krum(const merge_inputs& in, size_t byzantine, boo
     xs.push_back(in.values[k]);
     coeffs.push_back(static_cast<float>(in.weights[k] / total));
   }
-  auto result = in.empty_output();
+  auto result = in.reused_output();
   if (weighted_sum(xs, coeffs, in.count, result.values))
     return make_error(errc::invalid_argument,
                       "the Multi-Krum mean overflows float (inputs near FLT_MAX)");

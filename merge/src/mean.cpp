@@ -82,14 +82,24 @@ tensor_bundle merge_inputs::empty_output() const {
   return result;
 }
 
+tensor_bundle merge_inputs::reused_output() const {
+  if (recycled == nullptr || recycled->size() != count)
+    return empty_output();
+  tensor_bundle result;
+  result.tensors = contributions.front().model->tensors;
+  result.values = std::move(*recycled);
+  return result;
+}
+
 bool weighted_sum(std::span<const float* const> xs, std::span<const float> coeffs, size_t count,
                   std::vector<float>& out) {
   auto n = xs.size();
   bool bad = false;
-  std::vector<float> block(std::min(block_floats, count));
+  bool in_place = out.size() == count;
+  std::vector<float> block(in_place ? 0 : std::min(block_floats, count));
   for (size_t base = 0; base < count; base += block_floats) {
     auto len = std::min(block_floats, count - base);
-    float* o = block.data();
+    float* o = in_place ? out.data() + base : block.data();
     size_t k = 1;
     if (n >= 2) {
       scale_two(o, xs[0] + base, coeffs[0], xs[1] + base, coeffs[1], len);
@@ -104,7 +114,8 @@ bool weighted_sum(std::span<const float* const> xs, std::span<const float> coeff
     // Checked while the block is hot: a NaN or Inf input always leaves a
     // non-finite output, so the inputs need no separate pass.
     bad = bad || any_non_finite(o, len);
-    out.insert(out.end(), o, o + len);
+    if (!in_place)
+      out.insert(out.end(), o, o + len);
   }
   return bad;
 }
@@ -120,7 +131,7 @@ expected<tensor_bundle> merge_mean(const merge_inputs& in) {
   std::vector<float> coeffs(in.size());
   for (size_t k = 0; k < in.size(); ++k)
     coeffs[k] = static_cast<float>(in.weights[k] / in.total_weight);
-  auto result = in.empty_output();
+  auto result = in.reused_output();
   if (!weighted_sum(in.values, coeffs, in.count, result.values))
     return result;
   if (auto ok = first_non_finite_input(in); !ok)

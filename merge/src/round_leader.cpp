@@ -16,6 +16,15 @@ struct round_coordinator::spare_values {
   std::vector<float> values;
 };
 
+tensor_bundle round_coordinator::spare_output() {
+  tensor_bundle out;
+  if (spare_) {
+    std::lock_guard<std::mutex> guard{spare_->mutex};
+    out.values = std::move(spare_->values);
+  }
+  return out;
+}
+
 model_ptr round_coordinator::make_merged(tensor_bundle merged) {
   if (!spare_)
     spare_ = std::make_shared<spare_values>();
@@ -134,11 +143,7 @@ void round_coordinator::try_merge(int64_t now_ms, bool timed_out) {
     // Everyone present is inactive: the model stays as it was.
     proposal.model = committed_.model ? committed_.model : my_model_;
   } else {
-    tensor_bundle merged;
-    if (spare_) {
-      std::lock_guard<std::mutex> guard{spare_->mutex};
-      merged.values = std::move(spare_->values);
-    }
+    auto merged = spare_output();
     if (!merge_models_into(inputs, cfg_.merge, merged)) {
       abdicate(now_ms);
       return;

@@ -71,13 +71,12 @@ void round_coordinator::speculate() {
   auto inputs = expected_inputs();
   if (inputs.empty() || (speculation_ && same_inputs(speculation_->inputs, inputs)))
     return;
-  tensor_bundle merged;
+  auto merged = spare_output();
   if (!merge_models_into(inputs, cfg_.merge, merged))
     return;
   ++stats_.speculative_merges;
   auto digest_of = digest(merged);
-  speculation_ = speculation{std::move(inputs), digest_of,
-                             std::make_shared<const tensor_bundle>(std::move(merged))};
+  speculation_ = speculation{std::move(inputs), digest_of, make_merged(std::move(merged))};
 }
 
 model_ptr round_coordinator::merge_shared(const proposal_msg& m) {
@@ -106,13 +105,13 @@ model_ptr round_coordinator::merge_shared(const proposal_msg& m) {
     ++stats_.speculation_hits;
     return speculation_->model;
   }
-  tensor_bundle merged;
+  auto merged = spare_output();
   if (!merge_models_into(inputs, cfg_.merge, merged))
     return nullptr;
   // A different merge method or CPU may give other bytes: the digest says.
   if (digest(merged) != m.digest)
     return nullptr;
-  return std::make_shared<const tensor_bundle>(std::move(merged));
+  return make_merged(std::move(merged));
 }
 
 void round_coordinator::retry_deferred(int64_t now_ms) {

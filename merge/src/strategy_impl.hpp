@@ -47,9 +47,15 @@ struct merge_inputs {
   /// the zeros back). Large outputs are prefaulted in one call, unless
   /// `recycled` storage (already mapped) is large enough.
   tensor_bundle empty_output() const;
+
+  /// Returns `recycled` storage that already holds `count` values (the
+  /// previous merged model), to be overwritten in place: appending to it
+  /// would copy every block once more. Otherwise returns empty_output().
+  tensor_bundle reused_output() const;
 };
 
-/// Appends sum_k coeffs[k] * xs[k][i] for i < count to `out`, in float,
+/// Writes sum_k coeffs[k] * xs[k][i] for i < count into `out` (in place
+/// when it holds `count` values, else appended to it), in float,
 /// the terms added in the order of `xs`; returns whether any output value
 /// is NaN or infinite (which, as the coefficients are not negative, means
 /// an input value was, or the sum overflowed).

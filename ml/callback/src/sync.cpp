@@ -1,6 +1,7 @@
 // The sync exchange of swarm_callback: send the parameters, load and
 // evaluate each merged model the SL offers, until the SL ends the sync.
 
+#include <algorithm>
 #include <cstring>
 
 #include "swarm/callback/swarm_callback.hpp"
@@ -167,7 +168,15 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
                       "the merged model does not fit this model's parameters: "
                         + st.error().message);
   const auto* values = reinterpret_cast<const float*>(data.data());
-  if (!weights.sha256().empty() || !wire::all_finite(values, local_.values.size())) {
+  // From the region, the check rides on the copy: the check-in that this
+  // sync wrote to `to_sl` can undo it (unless a model loaded already).
+  bool fused = req.weights_shared() && weights.sha256().empty() && !loaded_this_sync_;
+  if (fused && load_values_checked(values)) {
+    loaded_this_sync_ = true;
+    ++merged_loaded_;
+    return {};
+  }
+  if (fused || !weights.sha256().empty() || !wire::all_finite(values, local_.values.size())) {
     // Rare: the full conversion checks the digest and names a non-finite
     // tensor; the parameters stay untouched until everything passed.
     auto merged = wire::from_wire(weights, data, sl_peer);
@@ -181,6 +190,26 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
   loaded_this_sync_ = true;
   ++merged_loaded_;
   return {};
+}
+
+bool swarm_callback::load_values_checked(const float* values) {
+  // Pieces small enough that the check reads the copy back from L1; it
+  // checks what landed in the user's buffers, out of the SL's reach.
+  constexpr size_t piece = 4096;
+  for (size_t i = 0; i < views_.size(); ++i) {
+    const auto& info = local_.tensors[i];
+    float* to = views_[i].data;
+    const auto* from = values + info.offset;
+    for (size_t done = 0, count = info.count(); done < count; done += piece) {
+      auto n = std::min(piece, count - done);
+      std::memcpy(to + done, from + done, n * sizeof(float));
+      if (!wire::all_finite(to + done, n)) {
+        load_values(reinterpret_cast<const float*>(shared_->to_sl()));
+        return false;
+      }
+    }
+  }
+  return true;
 }
 
 void swarm_callback::keep_final_model() {

@@ -296,12 +296,15 @@ private:
   checkin_info end_info_;
   model_ptr end_model_;
   round_ready ready_;
-  // The values of the last merged model this node proposed, handed back
+  // The values of the last model this node merged, handed back
   // when every holder dropped it (round_leader.cpp), so that the next
   // merge writes into mapped pages instead of a fresh allocation.
   struct spare_values;
   std::shared_ptr<spare_values> spare_;
   model_ptr make_merged(tensor_bundle merged);
+  /// Returns an empty bundle holding the spare values, if any, for the
+  /// next merge to overwrite.
+  tensor_bundle spare_output();
 };
 
 } // namespace swarm::merge

@@ -212,6 +212,10 @@ private:
   void load_parameters(const merge::tensor_bundle& x);
   /// Copies values laid out as `local_` into the parameters.
   void load_values(const float* values);
+  /// Copies values laid out as `local_` into the parameters, checking each
+  /// piece once copied; on a NaN or infinity, restores the parameters from
+  /// this sync's check-in in the shared region and returns false.
+  bool load_values_checked(const float* values);
   /// Keeps the parameters, which hold the final model, in `last_merged_`.
   void keep_final_model();
   void send_kill(mlsl::Status::Code code, const std::string& message);
