@@ -129,11 +129,23 @@ void swim::leave() {
   me.state_change_ms = now_ms_;
   table_.assign(self_slot_, me);
   enqueue(update{update_kind::left, self_.name, incarnation_, self_.name, {}, {}});
-  // Tell a few members at once rather than waiting for the next gossip round.
+  // Tell a few members at once rather than waiting for the next gossip
+  // round; the seeds always. When a task ends, all its SLs stop at once:
+  // random targets may all be leaving too and pass the news to nobody,
+  // while the seeds (the SN an SL joined through, the sentinel) stay.
+  auto is_seed = [&](const member& m) {
+    return std::find(seeds_.begin(), seeds_.end(), m.address) != seeds_.end();
+  };
+  auto eligible = [&](const member& m) {
+    return m.state == member_state::alive && m.name != self_.name;
+  };
   std::vector<member_slot> targets;
+  if (!seeds_.empty())
+    for (member_slot slot = 0; slot < table_.slot_count(); ++slot)
+      if (const auto& m = table_.at(slot); !m.name.empty() && eligible(m) && is_seed(m))
+        targets.push_back(slot);
   table_.sample(
-    rng_, cfg_.gossip_nodes,
-    [&](const member& m) { return m.state == member_state::alive && m.name != self_.name; },
+    rng_, cfg_.gossip_nodes, [&](const member& m) { return eligible(m) && !is_seed(m); },
     targets);
   for (auto slot : targets) {
     const auto& m = table_.at(slot);

@@ -5,6 +5,7 @@
 // default seed, or only $SWARM_SEED to replay a failure; every failure
 // message names its seed.
 
+#include <algorithm>
 #include <functional>
 
 #include "sim_support.hpp"
@@ -133,6 +134,29 @@ BOOST_AUTO_TEST_CASE(a_member_that_leaves_is_seen_as_left_not_dead) {
     BOOST_TEST(everybody_sees(c, leaver, member_state::left));
     BOOST_TEST(fp.true_deaths == 0u);
     BOOST_TEST(fp.false_deaths == 0u, fp.first_false_death);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(members_that_leave_all_at_once_are_seen_as_left_not_dead) {
+  // As every SL of a finished task does: forty members leave at the same
+  // instant and stop at once, so a leave told only to other leavers would
+  // be lost and its sender found dead by probes later.
+  for_each_seed([](uint64_t seed) {
+    swim_cluster c{options(seed, 100, false)};
+    c.run_until(99 * 10);
+    require_convergence(c, 60000, seed);
+    std::vector<size_t> leavers;
+    for (size_t i = 60; i < 100; ++i)
+      leavers.push_back(i);
+    for (auto i : leavers)
+      c.leave(i, 0);
+    auto all_left = [&] {
+      return std::all_of(leavers.begin(), leavers.end(),
+                         [&](size_t i) { return everybody_sees(c, i, member_state::left); });
+    };
+    BOOST_TEST_REQUIRE(c.run_until(all_left, c.now_ms() + 60000));
+    c.run_for(60000);
+    BOOST_TEST(all_left());
   });
 }
 

@@ -140,6 +140,36 @@ BOOST_AUTO_TEST_CASE(a_leaving_member_knows_when_a_member_it_told_has_acknowledg
   BOOST_TEST(m.departure_confirmed());
 }
 
+BOOST_AUTO_TEST_CASE(a_leaving_member_always_tells_its_seeds_besides_random_members) {
+  // Twenty members besides the seed: three random targets would miss it
+  // for most PRNG seeds.
+  std::vector<std::string> others;
+  for (int i = 0; i < 20; ++i)
+    others.push_back("m" + std::to_string(i));
+  others.push_back("seed");
+  for (uint64_t rng_seed = 1; rng_seed <= 20; ++rng_seed) {
+    std::vector<member> all;
+    all.push_back(member{"a", "a:30303", {}, 0, member_state::alive, 0});
+    for (const auto& o : others)
+      all.push_back(member{o, o + ":30303", {}, 0, member_state::alive, 0});
+    start_options so;
+    so.self = p("a");
+    so.known = member_snapshot::make(std::move(all));
+    so.seeds = {"seed:30303"};
+    so.rng_seed = rng_seed;
+    swim m{lan_defaults(), std::move(so)};
+    m.take_ready();
+    m.leave();
+    auto leaves = of_type<leave>(m.take_ready().messages);
+    BOOST_TEST(leaves.size() == 4u, "rng seed " << rng_seed);
+    auto told = [&](const std::string& name) {
+      return std::count_if(leaves.begin(), leaves.end(),
+                           [&](const auto& x) { return x.first.name == name; });
+    };
+    BOOST_TEST(told("seed") == 1, "rng seed " << rng_seed);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_member_alone_confirms_its_departure_at_once) {
   auto m = make_machine("a", {});
   m.tick(10);

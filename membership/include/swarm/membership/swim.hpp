@@ -92,9 +92,9 @@ public:
   void tick(int64_t now_ms);
 
   /// Leaves gracefully: stops probing and disseminates the departure. It
-  /// tells a few live members directly, each followed by a ping: on the
-  /// ordered connections of the transport, an ack (`departure_confirmed`)
-  /// shows the leave arrived.
+  /// tells its live seeds and `gossip_nodes` other live members directly,
+  /// each followed by a ping: on the ordered connections of the transport,
+  /// an ack (`departure_confirmed`) shows the leave arrived.
   void leave();
 
   /// Returns whether `leave` was called and a member it told directly
