@@ -213,6 +213,13 @@ void swim::send(peer to, message_body body) {
 
 void swim::send_with_updates(peer to, message msg, std::string_view buddy) {
   assert(msg.updates.empty());
+  // A member that left is going away: updates piggybacked on our acks to
+  // its departure pings would spend their transmissions on nobody (forty
+  // SLs leaving at once used up every transmission of their news so).
+  if (const auto* m = table_.find(to.name); m && m->state == member_state::left) {
+    ready_.messages.push_back(outbound{std::move(to), std::move(msg)});
+    return;
+  }
   auto used = encoded_size(msg);
   // Lifeguard's buddy system: a suspect we talk to hears of its suspicion
   // first, so it can refute without waiting for gossip to find it.

@@ -178,6 +178,24 @@ BOOST_AUTO_TEST_CASE(a_member_alone_confirms_its_departure_at_once) {
   BOOST_TEST(m.departure_confirmed());
 }
 
+BOOST_AUTO_TEST_CASE(the_ack_to_a_departed_members_ping_spends_no_updates_on_it) {
+  // b's departure ping is answered, but the news (of b's own departure,
+  // here) keeps its transmissions for the members that stay.
+  auto m = make_machine("a", five);
+  m.step(p("b"), msg(leave{0}));
+  m.take_ready();
+  BOOST_TEST_REQUIRE(m.pending_updates() > 0u);
+  m.step(p("b"), msg(ping{7, "a"}));
+  auto to_b = m.take_ready().messages;
+  BOOST_TEST_REQUIRE(to_b.size() == 1u);
+  BOOST_TEST(std::holds_alternative<ack>(to_b[0].msg.body));
+  BOOST_TEST(to_b[0].msg.updates.empty());
+  m.step(p("c"), msg(ping{8, "a"}));
+  auto to_c = m.take_ready().messages;
+  BOOST_TEST_REQUIRE(to_c.size() == 1u);
+  BOOST_TEST(!to_c[0].msg.updates.empty());
+}
+
 BOOST_AUTO_TEST_CASE(a_leave_message_marks_the_sender_as_left_not_dead) {
   auto m = make_machine("a", five);
   m.step(p("b"), msg(leave{0}));
