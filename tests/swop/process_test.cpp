@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
+#include <fstream>
 
 #include "fixtures.hpp"
 #include "process.hpp"
@@ -39,6 +40,45 @@ BOOST_AUTO_TEST_CASE(what_an_exited_child_left_running_in_its_group_is_killed) {
   auto leftover = test::read_pid(bg);
   BOOST_REQUIRE(leftover != 0);
   BOOST_TEST(test::wait_until([&] { return test::process_gone(leftover); }));
+}
+
+namespace {
+
+/// Returns the name of process `pid` ("" once it is gone).
+std::string comm_of(pid_t pid) {
+  std::ifstream in{"/proc/" + std::to_string(pid) + "/comm"};
+  std::string name;
+  std::getline(in, name);
+  return name;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(a_command_line_of_one_program_runs_that_program_as_the_child) {
+  // The child, not a shell around it: it gets the death signal when the
+  // process that started it dies (an SL killed outright takes its ML), and
+  // its exit status is the program's.
+  spawn_options one;
+  one.command = "sleep 600";
+  auto child = child_process::start(one);
+  BOOST_REQUIRE(child);
+  BOOST_TEST(test::wait_until([&] { return comm_of(child->pid()) == "sleep"; }),
+             comm_of(child->pid()));
+  BOOST_TEST(child->stop(5'000) == 128 + SIGTERM);
+  // A list stays under its shell, which runs every part of it.
+  spawn_options list;
+  list.command = "sleep 600; true";
+  auto shell = child_process::start(list);
+  BOOST_REQUIRE(shell);
+  BOOST_TEST(test::wait_until([&] { return comm_of(shell->pid()) == "sh"; }));
+  BOOST_TEST(shell->stop(5'000) == 128 + SIGTERM);
+  // So does a line that starts with an assignment.
+  spawn_options assigned;
+  assigned.command = "X=1 sleep 600";
+  auto with_var = child_process::start(assigned);
+  BOOST_REQUIRE(with_var);
+  BOOST_TEST(test::wait_until([&] { return comm_of(with_var->pid()) == "sh"; }));
+  BOOST_TEST(with_var->stop(5'000) == 128 + SIGTERM);
 }
 
 BOOST_AUTO_TEST_CASE(output_goes_to_the_log_and_the_environment_is_extended) {

@@ -3,6 +3,7 @@
 
 #include "swarm/sl/sl_delegate.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <random>
 
@@ -210,9 +211,16 @@ void sl_delegate::update_peers(int64_t now_ms) {
       live.insert(i->second);
   if (live == peers_given_)
     return;
-  for (const auto& x : peers_given_)
-    if (!live.contains(x))
+  for (const auto& x : peers_given_) {
+    if (live.contains(x))
+      continue;
+    bool restarted = std::any_of(live.begin(), live.end(),
+                                 [&](const std::string& y) { return node_of(y) == node_of(x); });
+    if (restarted)
+      sl_logger()->info("SL {} restarted: its previous run ({}) is gone", node_of(x), x);
+    else
       sl_logger()->info("SL {} of contract {} is gone", node_of(x), contract_);
+  }
   peers_given_ = live;
   coord_->set_peers(live, now_ms);
 }

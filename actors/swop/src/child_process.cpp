@@ -5,6 +5,7 @@
 #include <csignal>
 #include <cstring>
 #include <map>
+#include <set>
 #include <thread>
 
 #include <fcntl.h>
@@ -45,10 +46,30 @@ struct exec_plan {
   }
 };
 
+// Whether `command` runs one program: no list, pipe, group, subshell or
+// substitution, and its first word is neither an assignment nor one of the
+// shell's own commands. Such a line is run with `exec`, so the program
+// replaces the shell rather than run as its child (dash forks for `sh -c`):
+// then it is the process that gets the death signal and is reaped.
+bool one_program(const std::string& command) {
+  if (command.find_first_of(";&|(){}`\n") != std::string::npos)
+    return false;
+  auto begin = command.find_first_not_of(" \t");
+  if (begin == std::string::npos)
+    return false;
+  auto word = command.substr(begin, command.find_first_of(" \t", begin) - begin);
+  static const std::set<std::string> shell_words{
+    "!", ".", ":", "case", "cd", "eval", "exec", "exit", "export", "for", "if", "read", "readonly",
+    "return", "set", "shift", "source", "trap", "ulimit", "umask", "unset", "until", "wait",
+    "while"};
+  return word.find('=') == std::string::npos && !shell_words.contains(word);
+}
+
 exec_plan plan_of(const spawn_options& opts) {
   exec_plan plan;
   if (opts.argv.empty()) {
-    plan.args = {"/bin/sh", "-c", opts.command};
+    plan.args = {"/bin/sh", "-c",
+                 one_program(opts.command) ? "exec " + opts.command : opts.command};
   } else {
     plan.args = opts.argv;
     plan.search_path = opts.argv.front().find('/') == std::string::npos;

@@ -16,7 +16,9 @@ namespace swarm::swop {
 struct spawn_options {
   /// Program and arguments, run with execvp. Empty: `command` is used.
   std::vector<std::string> argv;
-  /// A shell command line for `/bin/sh -c` (when `argv` is empty).
+  /// A shell command line for `/bin/sh -c` (when `argv` is empty). A
+  /// line that runs one program gets `exec`, so that program is the child
+  /// (and gets `death_signal`), not a shell around it.
   std::string command;
   /// Working directory; empty: the parent's.
   std::filesystem::path workdir;
