@@ -3,6 +3,7 @@
 // a lost quorum.
 
 #include <algorithm>
+#include <iterator>
 #include <string>
 
 #include "swarm/merge/round_coordinator.hpp"
@@ -40,11 +41,15 @@ round_stall round_coordinator::stall() const {
     std::string needed = std::to_string(members.size() / 2 + 1);
     if (auto breaker = tie_breaker(members))
       needed += " (or " + std::to_string(members.size() / 2) + " with " + *breaker + ")";
+    std::set<std::string> absent;
+    std::set_difference(members.begin(), members.end(), live_voters.begin(), live_voters.end(),
+                        std::inserter(absent, absent.end()));
     return {round_stall::cause::majority,
             "round " + round + " needs " + needed + " of " + who + " (" + listed(members)
               + ") alive to commit; alive: " + listed(live_voters)
               + ". It waits for the others to come back: without that majority a dead peer "
-                "and a partition look alike, and a round must not commit twice"};
+                "and a partition look alike, and a round must not commit twice",
+            std::move(absent)};
   }
   if (live.size() < cfg_.min_peers)
     return {round_stall::cause::live_nodes, "round " + round + " needs minPeers "

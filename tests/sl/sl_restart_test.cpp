@@ -4,6 +4,8 @@
 // would: its ML starts from the swarm's latest committed model, and all
 // three finish with one final model. (Two of the three stay up, a majority
 // of every round's electorate; see round_coordinator's class comment.)
+// With two SLs, a restart loses the majority for good (votes are kept in
+// memory only): the stall warnings say so, rather than "wait".
 
 #define BOOST_TEST_MODULE sl_restart
 #include <boost/test/unit_test.hpp>
@@ -61,4 +63,28 @@ BOOST_AUTO_TEST_CASE(a_killed_sl_started_again_rejoins_and_all_end_with_one_mode
   BOOST_TEST(digests[0].size() == 64u);
   BOOST_TEST(digests[0] == digests[1]);
   BOOST_TEST(digests[0] == digests[2]);
+}
+
+BOOST_AUTO_TEST_CASE(a_two_node_swarm_says_that_a_restarted_sl_lost_its_vote) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 31, 2};
+  c.start_sn();
+  for (int i : {1, 2})
+    c.start_sl(i, node(i));
+  BOOST_REQUIRE_MESSAGE(wait_until([&] { return c.commits(2).size() >= 2; }, 120s),
+                        "SL-2 committed no two rounds\n"
+                          << c.dump());
+  BOOST_REQUIRE(c.sl(2).kill_all());
+  c.start_sl(2, node(2));
+  // Both sides name the restart in their stall warnings.
+  for (int i : {1, 2})
+    BOOST_TEST(wait_until(
+                 [&] {
+                   auto log = c.log(i);
+                   return log.find("SL SL-2 restarted (now SL-2~") != std::string::npos
+                          && log.find("does not get its vote back") != std::string::npos;
+                 },
+                 60s),
+               "SL-" << i << ":\n"
+                     << tail(c.log(i)));
 }

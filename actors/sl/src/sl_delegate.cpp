@@ -96,6 +96,7 @@ void sl_delegate::report_stall(int64_t now_ms) {
   auto stall = coord_->stall();
   if (stall.why == merge::round_stall::cause::none)
     return;
+  stall.text += restart_hint(stall);
   // Missing nodes are a fault, said again at every interval; slower peers
   // are normal (a finished node may wait long for the others), said once.
   bool repeat = stall.text == stall_logged_;
@@ -108,6 +109,28 @@ void sl_delegate::report_stall(int64_t now_ms) {
     sl_logger()->info("no commit for {} s: {}", waited_s, stall.text);
   stall_logged_ = std::move(stall.text);
   stall_logged_ms_ = now_ms;
+}
+
+std::string sl_delegate::restart_hint(const merge::round_stall& stall) const {
+  // An elector whose SL runs again under a new boot id: its vote is gone
+  // for good (votes live in memory), which "wait for it" would not say.
+  std::string hint;
+  for (const auto& x : stall.absent) {
+    auto node = node_of(x);
+    auto i = coord_of_.find(node);
+    std::string now;
+    if (node == node_of(self_id_))
+      now = self_id_;
+    else if (i != coord_of_.end())
+      now = i->second;
+    if (now.empty() || now == x)
+      continue;
+    hint += ". SL " + node + " restarted (now " + now + "): its previous run " + x
+            + " will not come back, and a restarted SL does not get its vote back (votes are "
+              "kept in memory only), so this round commits only if enough other electors "
+              "return";
+  }
+  return hint;
 }
 
 void sl_delegate::on_message(transport::node_context& ctx, const std::string& from,

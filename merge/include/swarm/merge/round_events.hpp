@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -117,6 +118,9 @@ struct round_stall {
   cause why = cause::none;
   /// The cause in words, naming the nodes, for a log line.
   std::string text;
+  /// With cause::majority: the members of the electorate that are not
+  /// alive.
+  std::set<std::string> absent;
 
   /// Returns whether nodes are missing, rather than merely slower: the
   /// round cannot commit until they come back.

@@ -114,6 +114,9 @@ private:
   void send_model(const merge::round_event& ev);
   void send_sync_response(bool final);
   void send_close_response(const merge::round_event& last);
+  /// Returns what a majority stall means when an absent elector's SL runs
+  /// again under a new boot id (empty otherwise).
+  std::string restart_hint(const merge::round_stall& stall) const;
   void fail_session(const std::string& why, int code);
   void lose_ml(const std::string& why);
   uint32_t next_interval(float loss);
