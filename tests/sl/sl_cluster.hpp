@@ -7,6 +7,7 @@
 #include <memory>
 #include <regex>
 
+#include "process.hpp"
 #include "swarm_process.hpp"
 
 namespace sl_test {
@@ -237,6 +238,16 @@ inline sl_spec toy_spec(const fs::path& bin, const std::string& name,
   spec.sl_env = {{"SL_LEADER_FAILURE_BASE_TIMEOUT", "1"},
                  {"SL_WAIT_FOR_FULL_QUORUM_SECONDS", "2"}};
   return spec;
+}
+
+/// A toy node "toy-i" with a small two-layer model that trains `batches`
+/// batches of 30 ms of compute, syncing every 10: a run of several seconds
+/// with a round every 0.3 s, for tests that kill or restart something.
+inline sl_spec busy_toy(int i, int batches) {
+  return toy_spec(swarm::test::bin_dir(), "toy-" + std::to_string(i),
+                  {{"TOY_SHAPE", "256x64,64,64x10,10"},
+                   {"TOY_BATCHES", std::to_string(batches)},
+                   {"TOY_BATCH_WORK_US", "30000"}});
 }
 
 } // namespace sl_test

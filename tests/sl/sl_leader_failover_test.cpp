@@ -18,13 +18,9 @@ namespace {
 
 using namespace sl_test;
 
-// ~300 batches of 30 ms of compute with a sync every 10: training lasts
-// about 10-20 s on a busy 2-core machine.
+// Training lasts about 10-20 s on a busy 2-core machine.
 sl_spec node(int i) {
-  return toy_spec(swarm::test::bin_dir(), "toy-" + std::to_string(i),
-                  {{"TOY_SHAPE", "256x64,64,64x10,10"},
-                   {"TOY_BATCHES", "300"},
-                   {"TOY_BATCH_WORK_US", "30000"}});
+  return busy_toy(i, 300);
 }
 
 // Returns the first commit of `xs` after the first `skip` ones that a

@@ -20,11 +20,11 @@ namespace {
 
 using namespace sl_test;
 
-// ~300 batches of 30 ms of compute with a sync every 10.
+// Stall warnings every 2 s: the two-node case waits for them.
 sl_spec node(int i) {
-  return toy_spec(
-    swarm::test::bin_dir(), "toy-" + std::to_string(i),
-    {{"TOY_SHAPE", "256x64,64,64x10,10"}, {"TOY_BATCHES", "300"}, {"TOY_BATCH_WORK_US", "30000"}});
+  auto spec = busy_toy(i, 300);
+  spec.sl_env["SL_STALL_WARNING_SECONDS"] = "2";
+  return spec;
 }
 
 } // namespace

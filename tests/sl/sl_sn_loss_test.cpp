@@ -15,12 +15,9 @@ namespace {
 
 using namespace sl_test;
 
-// ~200 batches of 30 ms of compute with a sync every 10: several rounds
-// remain after the first commit.
+// Several rounds remain after the first commit.
 sl_spec node(int i) {
-  return toy_spec(
-    swarm::test::bin_dir(), "toy-" + std::to_string(i),
-    {{"TOY_SHAPE", "256x64,64,64x10,10"}, {"TOY_BATCHES", "200"}, {"TOY_BATCH_WORK_US", "30000"}});
+  return busy_toy(i, 200);
 }
 
 } // namespace

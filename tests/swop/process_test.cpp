@@ -57,28 +57,19 @@ std::string comm_of(pid_t pid) {
 BOOST_AUTO_TEST_CASE(a_command_line_of_one_program_runs_that_program_as_the_child) {
   // The child, not a shell around it: it gets the death signal when the
   // process that started it dies (an SL killed outright takes its ML), and
-  // its exit status is the program's.
-  spawn_options one;
-  one.command = "sleep 600";
-  auto child = child_process::start(one);
-  BOOST_REQUIRE(child);
-  BOOST_TEST(test::wait_until([&] { return comm_of(child->pid()) == "sleep"; }),
-             comm_of(child->pid()));
-  BOOST_TEST(child->stop(5'000) == 128 + SIGTERM);
-  // A list stays under its shell, which runs every part of it.
-  spawn_options list;
-  list.command = "sleep 600; true";
-  auto shell = child_process::start(list);
-  BOOST_REQUIRE(shell);
-  BOOST_TEST(test::wait_until([&] { return comm_of(shell->pid()) == "sh"; }));
-  BOOST_TEST(shell->stop(5'000) == 128 + SIGTERM);
-  // So does a line that starts with an assignment.
-  spawn_options assigned;
-  assigned.command = "X=1 sleep 600";
-  auto with_var = child_process::start(assigned);
-  BOOST_REQUIRE(with_var);
-  BOOST_TEST(test::wait_until([&] { return comm_of(with_var->pid()) == "sh"; }));
-  BOOST_TEST(with_var->stop(5'000) == 128 + SIGTERM);
+  // its exit status is the program's. A list, or a line that starts with
+  // an assignment, stays under its shell, which runs all of it.
+  const std::pair<std::string, std::string> cases[] = {
+    {"sleep 600", "sleep"}, {"sleep 600; true", "sh"}, {"X=1 sleep 600", "sh"}};
+  for (const auto& [command, process] : cases) {
+    spawn_options opts;
+    opts.command = command;
+    auto child = child_process::start(opts);
+    BOOST_REQUIRE(child);
+    BOOST_TEST(test::wait_until([&] { return comm_of(child->pid()) == process; }),
+               command << ": " << comm_of(child->pid()));
+    BOOST_TEST(child->stop(5'000) == 128 + SIGTERM);
+  }
 }
 
 BOOST_AUTO_TEST_CASE(output_goes_to_the_log_and_the_environment_is_extended) {
