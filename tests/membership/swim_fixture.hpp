@@ -26,7 +26,7 @@ inline swim make_machine(const std::string& self, const std::vector<std::string>
                            c.reconnect_interval_ms = 0;
                            return c;
                          }(),
-                         uint64_t seed = 1) {
+                         uint64_t seed = 1, std::vector<std::string> seeds = {}) {
   std::vector<member> all;
   all.push_back(member{self, self + ":30303", {}, 0, member_state::alive, 0});
   for (const auto& o : others)
@@ -35,6 +35,7 @@ inline swim make_machine(const std::string& self, const std::vector<std::string>
   so.self = p(self);
   so.known = member_snapshot::make(std::move(all));
   so.rng_seed = seed;
+  so.seeds = std::move(seeds);
   return swim{cfg, std::move(so)};
 }
 

@@ -148,16 +148,7 @@ BOOST_AUTO_TEST_CASE(a_leaving_member_always_tells_its_seeds_besides_random_memb
     others.push_back("m" + std::to_string(i));
   others.push_back("seed");
   for (uint64_t rng_seed = 1; rng_seed <= 20; ++rng_seed) {
-    std::vector<member> all;
-    all.push_back(member{"a", "a:30303", {}, 0, member_state::alive, 0});
-    for (const auto& o : others)
-      all.push_back(member{o, o + ":30303", {}, 0, member_state::alive, 0});
-    start_options so;
-    so.self = p("a");
-    so.known = member_snapshot::make(std::move(all));
-    so.seeds = {"seed:30303"};
-    so.rng_seed = rng_seed;
-    swim m{lan_defaults(), std::move(so)};
+    auto m = make_machine("a", others, lan_defaults(), rng_seed, {"seed:30303"});
     m.take_ready();
     m.leave();
     auto leaves = of_type<leave>(m.take_ready().messages);

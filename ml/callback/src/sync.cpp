@@ -170,22 +170,19 @@ status swarm_callback::load_merged(const mlsl::LossRequest& req) {
   const auto* values = reinterpret_cast<const float*>(data.data());
   // From the region, the check rides on the copy: the check-in that this
   // sync wrote to `to_sl` can undo it (unless a model loaded already).
+  // Otherwise: one scan, then one copy straight into the parameters.
   bool fused = req.weights_shared() && weights.sha256().empty() && !loaded_this_sync_;
-  if (fused && load_values_checked(values)) {
-    loaded_this_sync_ = true;
-    ++merged_loaded_;
-    return {};
-  }
-  if (fused || !weights.sha256().empty() || !wire::all_finite(values, local_.values.size())) {
+  bool clean = fused ? load_values_checked(values)
+                     : weights.sha256().empty() && wire::all_finite(values, local_.values.size());
+  if (clean && !fused)
+    load_values(values);
+  if (!clean) {
     // Rare: the full conversion checks the digest and names a non-finite
     // tensor; the parameters stay untouched until everything passed.
     auto merged = wire::from_wire(weights, data, sl_peer);
     if (!merged)
       return merged.error();
     load_parameters(*merged);
-  } else {
-    // Straight from the message (or region) into the parameters: one copy.
-    load_values(values);
   }
   loaded_this_sync_ = true;
   ++merged_loaded_;
