@@ -200,10 +200,18 @@ void round_coordinator::on_checkin(const std::string& from, const checkin_msg& m
   // died would make a dead node live again until membership changes (it
   // then blocked the final round forever). checkins_ covers peers that
   // membership has not reported yet.
+  if (auto early = early_models_.find(from); early != early_models_.end()) {
+    // A new check-in to the same round (the peer restarted under its name)
+    // voids the model of its first one. Only `done` may change in between.
+    auto was = early->second.info;
+    was.done = m.info.done;
+    if (!(was == m.info))
+      early_models_.erase(early);
+  }
   checkins_[from] = {m.info, m.term};
   note_seen({from}, now_ms);
   if (m.model) {
-    early_models_[from] = m.model;
+    early_models_[from] = {m.info, m.model};
     // A leader already exchanging may be waiting for just this model.
     if (lead_ && lead_->phase == leader_state::exchanging && m.term == term_) {
       take_model(from, m.info, m.model);
@@ -287,12 +295,6 @@ void round_coordinator::send(const std::string& to, round_message msg) {
 void round_coordinator::broadcast(const round_message& msg) {
   for (const auto& to : audience())
     send(to, msg);
-}
-
-round_ready round_coordinator::take_ready() {
-  round_ready result;
-  std::swap(result, ready_);
-  return result;
 }
 
 void round_coordinator::tick(int64_t now_ms) {

@@ -71,7 +71,7 @@ void round_coordinator::start_exchange(int64_t now_ms) {
     if (name == self_)
       continue;
     if (auto early = early_models_.find(name); early != early_models_.end())
-      take_model(name, checkins_[name].first, early->second);
+      take_model(name, checkins_[name].first, early->second.model);
     else
       send(name, model_request_msg{committed_.round + 1, term_});
   }

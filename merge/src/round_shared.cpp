@@ -49,7 +49,7 @@ std::vector<contribution> round_coordinator::expected_inputs() const {
     if (name == self_)
       model = &my_model_;
     else if (auto i = early_models_.find(name); i != early_models_.end())
-      model = &i->second;
+      model = &i->second.model;
     if (model == nullptr || !*model)
       return {};
     inputs.push_back(contribution{name, entry.first.weight, model->get()});
@@ -90,7 +90,7 @@ model_ptr round_coordinator::merge_shared(const proposal_msg& m) {
     if (p.name == self_) {
       model = &my_model_;
     } else if (auto i = early_models_.find(p.name); i != early_models_.end()) {
-      model = &i->second;
+      model = &i->second.model;
     }
     if (model == nullptr || !*model)
       return nullptr;

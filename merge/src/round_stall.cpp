@@ -54,11 +54,13 @@ round_stall round_coordinator::stall() const {
   if (live.size() < cfg_.min_peers)
     return {round_stall::cause::live_nodes, "round " + round + " needs minPeers "
                                                + std::to_string(cfg_.min_peers)
-                                               + " nodes; alive: " + listed(live)};
+                                               + " nodes; alive: " + listed(live),
+            {}};
   if (std::none_of(live.begin(), live.end(), [&](const auto& x) { return seems_eligible(x); }))
     return {round_stall::cause::no_leader,
             "round " + round + " has no live node that may lead: every one (" + listed(live)
-              + ") runs with SL_MAKE_ME_ADMIN=False. It waits for a node that may"};
+              + ") runs with SL_MAKE_ME_ADMIN=False. It waits for a node that may",
+            {}};
   if (checkins_.size() < cfg_.min_peers) {
     std::set<std::string> in;
     for (const auto& [name, _] : checkins_)
@@ -66,7 +68,8 @@ round_stall round_coordinator::stall() const {
     return {round_stall::cause::check_ins,
             "round " + round + " has " + std::to_string(in.size()) + " of minPeers "
               + std::to_string(cfg_.min_peers) + " check-ins (" + listed(in)
-              + "): it waits for the others' sync points"};
+              + "): it waits for the others' sync points",
+            {}};
   }
   return {};
 }

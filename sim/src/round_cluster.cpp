@@ -82,6 +82,7 @@ round_cluster::round_cluster(round_cluster_options opts)
     if (opts_.misshaped.contains(i))
       model = initial_model(init, true);
     slots_[i]->model = std::make_shared<const merge::tensor_bundle>(std::move(model));
+    slots_[i]->initial = slots_[i]->model;
     slots_[i]->needs_first_model = false;
     schedule_training(i);
   }
@@ -130,7 +131,8 @@ void round_cluster::boot(size_t i, bool fresh_name) {
   net_->set_up(s.endpoint, true);
   auto cfg = opts_.config;
   cfg.eligible = !opts_.ineligible.contains(i);
-  s.coord = std::make_unique<merge::round_coordinator>(s.name, cfg, now_ms_);
+  s.coord = !fresh_name && s.disk ? std::make_unique<merge::round_coordinator>(s.name, cfg, now_ms_, *s.disk)
+                     : std::make_unique<merge::round_coordinator>(s.name, cfg, now_ms_);
   s.running = true;
   s.stalled_until = -1;
   s.held.clear();
@@ -154,6 +156,28 @@ void round_cluster::boot(size_t i, bool fresh_name) {
   if (!groups_.empty())
     partition(groups_);
   queue_->push(now_ms_ + s.rng.between(0, opts_.tick_max_ms), {sim_event::tick, i, s.life});
+  if (!fresh_name && s.life > 1)
+    resume(i);
+}
+
+void round_cluster::resume(size_t i) {
+  // As the SL does at the ML's first sync: start from the saved commit
+  // (newer ones come by catch-up once it checks in), or with nothing
+  // committed yet, from the ML's own initial model.
+  auto& s = *slots_[i];
+  s.needs_first_model = false;
+  if (!s.coord->committed_model()) {
+    s.model = s.initial;
+    if (s.model)
+      schedule_training(i);
+    return;
+  }
+  merge::round_event ev;
+  ev.round = s.coord->committed_round();
+  ev.digest = s.coord->committed_digest();
+  ev.model = s.coord->committed_model();
+  ev.final = s.coord->training_over();
+  ml_apply(i, ev);
 }
 
 void round_cluster::run_until(int64_t t_ms) {
@@ -253,6 +277,9 @@ void round_cluster::after_step(size_t i) {
   while (s.running && s.life == life) {
     record_leadership(i);
     auto ready = s.coord->take_ready();
+    // Saved before anything of the batch happens, as the SL does.
+    if (ready.hard_state)
+      s.disk = std::move(ready.hard_state);
     if (ready.events.empty() && ready.messages.empty())
       return;
     for (const auto& ev : ready.events) {

@@ -29,7 +29,7 @@ void round_cluster::crash(size_t i) {
 
 void round_cluster::restart(size_t i) {
   assert(!slots_[i]->running && !slots_[i]->quit);
-  boot(i, true);
+  boot(i, !opts_.durable);
   membership_changed();
 }
 

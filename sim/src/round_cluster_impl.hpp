@@ -4,6 +4,7 @@
 // its oracle (round_cluster_oracle.cpp).
 
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -28,12 +29,17 @@ struct round_cluster::slot {
   // Messages that arrived while stalled, delivered when it resumes.
   std::vector<std::pair<std::string, merge::round_message>> held;
   std::unique_ptr<merge::round_coordinator> coord;
+  // The last hard state the coordinator handed out: the node's disk, which
+  // survives its crashes.
+  std::optional<merge::round_hard_state> disk;
   // What the last `set_peers` said, to call it only on change.
   std::set<std::string> peers;
   membership::prng rng{0};
 
   // The fake ML: trains from `model` (the initial or last received one).
   merge::model_ptr model;
+  // Its initial model (null for a late node).
+  merge::model_ptr initial;
   uint64_t model_round = 0;
   uint32_t syncs = 0;
   uint32_t epochs = 0;

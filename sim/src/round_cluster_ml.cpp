@@ -50,13 +50,13 @@ void round_cluster::trained(size_t i) {
     info.epochs_done = s.syncs;
     auto round = s.coord->committed_round() + 1;
     if (!s.coord->training_over() && !s.coord->waiting())
-      checkins_[{s.name, round}] = {info, model};
+      checkins_[{s.name, round}].emplace_back(info, model);
     s.waiting = true;
     s.coord->check_in(info, model, now_ms_);
   } else {
     // The batches after the last sync point, then train end.
     info.done = true;
-    finishes_[s.name] = {info, model};
+    finishes_[s.name].emplace_back(info, model);
     s.finished = true;
     s.coord->finish(opts_.end_mode, info, model, now_ms_);
   }

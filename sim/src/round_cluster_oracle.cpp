@@ -13,6 +13,21 @@ std::string short_hex(const sha256_digest& d) {
   return to_hex(d).substr(0, 12);
 }
 
+using recorded = std::pair<merge::checkin_info, merge::model_ptr>;
+
+// The recorded check-in of `all` a participant took part with: a node
+// restarted with its name may have checked in to one round more than once,
+// with different draws (its `done` may have changed since, so it is not
+// compared).
+const recorded* matching(const std::vector<recorded>* all, const merge::checkin_info& info) {
+  if (all != nullptr)
+    for (const auto& x : *all)
+      if (x.first.samples == info.samples && x.first.loss == info.loss
+          && x.first.metric == info.metric)
+        return &x;
+  return nullptr;
+}
+
 } // namespace
 
 void round_cluster::violation(std::string text) {
@@ -49,12 +64,23 @@ std::optional<sha256_digest> round_cluster::expected_digest(const merge::round_e
   for (const auto& p : ev.participants) {
     merge::model_ptr model;
     double weight = 0.0;
-    if (auto x = checkins_.find({p.name, ev.round}); x != checkins_.end()) {
-      model = x->second.second;
-      weight = x->second.first.weight;
-    } else if (auto f = finishes_.find(p.name); f != finishes_.end()) {
-      model = f->second.second;
-      weight = f->second.first.weight;
+    auto x = checkins_.find({p.name, ev.round});
+    auto f = finishes_.find(p.name);
+    const auto* in = matching(x == checkins_.end() ? nullptr : &x->second, p.info);
+    const auto* fin = matching(f == finishes_.end() ? nullptr : &f->second, p.info);
+    if (in == nullptr && fin == nullptr) {
+      // No draw matches: the last of either, so that the merge names it.
+      if (x != checkins_.end())
+        in = &x->second.back();
+      else if (f != finishes_.end())
+        fin = &f->second.back();
+    }
+    if (in != nullptr) {
+      model = in->second;
+      weight = in->first.weight;
+    } else if (fin != nullptr) {
+      model = fin->second;
+      weight = fin->first.weight;
       if (opts_.end_mode == merge::train_end_mode::inactive)
         weight = 0.0;
       else if (opts_.end_mode == merge::train_end_mode::active && previous != commits_.end())

@@ -46,15 +46,23 @@ namespace swarm::merge {
 /// `round_config::share_models_max_peers`, where proposals then carry only
 /// the digest and acceptors rebuild the merge, or ask for the model); any
 /// other leader asks for the models it lacks.
-/// Acceptor state lives in memory only: a node that restarts must use a new
-/// `self` (e.g. its name plus a boot id), or it may vote again with
-/// amnesia and a round can commit twice. Liveness needs a live majority of
+/// Durability: `take_ready` hands out the votes, acceptances and commits
+/// (`round_hard_state`) whenever they change; a node that restarts from the
+/// last one it saved keeps its `self` and its vote. A node that lost its
+/// state must use a new `self` (e.g. its name plus a new boot id), or it
+/// may vote again with amnesia and a round can commit twice. Liveness needs a live majority of
 /// the electorate: if most of it dies before the next commit, no round
 /// commits again (dead names leave it only through a commit).
 class round_coordinator {
 public:
   /// Creates the machine of node `self`.
   round_coordinator(std::string self, round_config cfg, int64_t now_ms);
+
+  /// Creates the machine of node `self` as it was when it last handed out
+  /// `saved` (its models present: the committed one after the first
+  /// commit, and the accepted one if any).
+  round_coordinator(std::string self, round_config cfg, int64_t now_ms,
+                    const round_hard_state& saved);
 
   /// Sets the live peers of the contract (other SLs; from membership).
   /// Dropping a peer forgets its check-in for the open round.
@@ -141,6 +149,10 @@ public:
   /// (the exchange may still be under way) or when this node does not wait.
   round_stall stall() const;
 
+  /// Returns the durable part of the state (what `take_ready` hands out
+  /// when it changes).
+  round_hard_state hard_state() const;
+
   /// Returns the counters.
   const round_stats& stats() const noexcept {
     return stats_;
@@ -158,14 +170,18 @@ private:
     std::vector<std::string> electors;
   };
 
-  struct accepted_state {
+  using accepted_state = round_value;
+
+  // What identifies a hard state, to hand it out only when it changed.
+  struct hard_key {
+    uint64_t committed_round = 0;
     uint64_t term = 0;
-    sha256_digest digest{};
-    model_ptr model;
-    std::vector<participant> participants;
-    bool final = false;
-    std::vector<std::string> electors;
+    std::string voted_for;
+    std::optional<std::pair<uint64_t, sha256_digest>> accepted;
+    size_t seen = 0;
+    friend bool operator==(const hard_key&, const hard_key&) = default;
   };
+  hard_key current_hard_key() const;
 
   struct leader_state {
     enum phase_t : uint8_t { collecting, exchanging, proposing } phase = collecting;
@@ -261,7 +277,14 @@ private:
   std::map<std::string, uint64_t> final_loaded_by_;
   // Models that came with check-ins of the open round (sent to this node
   // as the expected leader): used instead of asking for them.
-  std::map<std::string, model_ptr> early_models_;
+  // With the check-in each came with: a peer that restarted (keeping its
+  // name) checks in to the round anew, and its first model must not be
+  // merged under what it says the second time.
+  struct early_model {
+    checkin_info info;
+    model_ptr model;
+  };
+  std::map<std::string, early_model> early_models_;
   // Check-ins for the round after the open one, by sender: replayed once
   // this node commits the open round (the sender heard of that commit
   // first), so neither the check-in nor its model waits for a resend.
@@ -296,6 +319,7 @@ private:
   checkin_info end_info_;
   model_ptr end_model_;
   round_ready ready_;
+  hard_key saved_key_;
   // The values of the last model this node merged, handed back
   // when every holder dropped it (round_leader.cpp), so that the next
   // merge writes into mapped pages instead of a fresh allocation.

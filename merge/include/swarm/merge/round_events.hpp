@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "swarm/merge/round_hard_state.hpp"
 #include "swarm/merge/round_messages.hpp"
 
 namespace swarm::merge {
@@ -83,6 +84,9 @@ struct round_ready {
   std::vector<outgoing_message> messages;
   /// Events, in order.
   std::vector<round_event> events;
+  /// The durable state, when it changed since the last `take_ready`: save
+  /// it before sending `messages`.
+  std::optional<round_hard_state> hard_state;
 };
 
 /// Counters for metrics and tests.

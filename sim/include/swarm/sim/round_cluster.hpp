@@ -59,6 +59,11 @@ struct round_cluster_options {
   int64_t tick_max_ms = 50;
   /// Network endpoints kept for restarted nodes (one per restart).
   size_t spare_endpoints = 8;
+  /// Whether a restarted node keeps its name and starts from the hard
+  /// state its coordinator last handed out, and its ML from that state's
+  /// committed model (an SL restarted with its data directory). Otherwise
+  /// it comes back with a fresh name and nothing (a lost data directory).
+  bool durable = false;
 };
 
 /// What the harness does with a message a node is about to send.
@@ -116,7 +121,8 @@ struct observed_event {
 /// digest per round; a late or restarted node's first model is not older
 /// than what every running node had committed when it booted. A restarted
 /// node comes back with a fresh name ("n2~1"): its coordinator forgot its
-/// votes and acceptances (see round_coordinator's class comment).
+/// votes and acceptances (see round_coordinator's class comment); with
+/// `durable`, it keeps its name and its saved hard state instead.
 class round_cluster {
 public:
   /// Builds the cluster; nodes not in `late` start at time 0.
@@ -166,8 +172,8 @@ public:
   /// Crashes slot `i`: its coordinator and ML state are lost.
   void crash(size_t i);
 
-  /// Restarts a crashed slot with a fresh coordinator, a fresh name and an
-  /// ML without a model.
+  /// Restarts a crashed slot: with a fresh coordinator, a fresh name and an
+  /// ML without a model, or (`durable`) from its saved hard state.
   void restart(size_t i);
 
   /// Splits the slots into groups that reach only each other.
@@ -236,6 +242,7 @@ private:
   void update_membership();
   void membership_changed();
   void boot(size_t i, bool fresh_name);
+  void resume(size_t i);
   void violation(std::string text);
   void record_leadership(size_t i);
   void check_commit(size_t i, const merge::round_event& ev);
@@ -261,11 +268,12 @@ private:
   std::map<std::pair<uint64_t, uint64_t>, std::string> leaders_;
   // (round, term) pairs already reported with two leaders.
   std::set<std::pair<uint64_t, uint64_t>> reported_;
-  // (name, round) -> what that node checked in for the round.
-  std::map<std::pair<std::string, uint64_t>, std::pair<merge::checkin_info, merge::model_ptr>>
-    checkins_;
+  // (name, round) -> what that node checked in for the round (more than
+  // once if it restarted with its name).
+  using recorded_checkins = std::vector<std::pair<merge::checkin_info, merge::model_ptr>>;
+  std::map<std::pair<std::string, uint64_t>, recorded_checkins> checkins_;
   // name -> what the node handed `finish`.
-  std::map<std::string, std::pair<merge::checkin_info, merge::model_ptr>> finishes_;
+  std::map<std::string, recorded_checkins> finishes_;
   std::vector<std::string> violations_;
 };
 
