@@ -18,6 +18,15 @@ expected<int64_t> seconds_to_ms(const char* name, const std::string& text) {
   return static_cast<int64_t>(std::llround(seconds * 1000.0));
 }
 
+expected<bool> flag(const char* name, const std::string& text) {
+  if (text == "True" || text == "true" || text == "TRUE" || text == "1")
+    return true;
+  if (text == "False" || text == "false" || text == "FALSE" || text == "0")
+    return false;
+  return make_error(errc::invalid_config,
+                    std::string{name} + ": expected True or False, got '" + text + "'");
+}
+
 } // namespace
 
 status apply_environment(round_config& cfg,
@@ -45,14 +54,14 @@ status apply_environment(round_config& cfg,
       return ms.error();
     cfg.stall_warning_after_ms = *ms;
   }
-  if (auto x = getenv("SL_MAKE_ME_ADMIN")) {
-    if (*x == "True" || *x == "true" || *x == "TRUE" || *x == "1")
-      cfg.eligible = true;
-    else if (*x == "False" || *x == "false" || *x == "FALSE" || *x == "0")
-      cfg.eligible = false;
-    else
-      return make_error(errc::invalid_config,
-                        "SL_MAKE_ME_ADMIN: expected True or False, got '" + *x + "'");
+  for (auto [name, out] : {std::pair{"SL_MAKE_ME_ADMIN", &cfg.eligible},
+                            std::pair{"SL_FSYNC_ROUND_STATE", &cfg.fsync_round_state}}) {
+    if (auto x = getenv(name)) {
+      auto on = flag(name, *x);
+      if (!on)
+        return on.error();
+      *out = *on;
+    }
   }
   return {};
 }

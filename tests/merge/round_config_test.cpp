@@ -72,9 +72,18 @@ BOOST_AUTO_TEST_CASE(bad_values_are_rejected_naming_the_variable_and_the_value) 
   // A leader timeout too short to survive one slow tick.
   auto tiny = apply_one("SL_LEADER_FAILURE_BASE_TIMEOUT", "0.01");
   BOOST_TEST(tiny.find("SL_LEADER_FAILURE_BASE_TIMEOUT") != std::string::npos, tiny);
-  auto admin = apply_one("SL_MAKE_ME_ADMIN", "maybe");
-  BOOST_TEST(admin.find("SL_MAKE_ME_ADMIN") != std::string::npos, admin);
-  BOOST_TEST(admin.find("'maybe'") != std::string::npos, admin);
+  for (const auto* name : {"SL_MAKE_ME_ADMIN", "SL_FSYNC_ROUND_STATE"}) {
+    auto message = apply_one(name, "maybe");
+    BOOST_TEST(message.find(name) != std::string::npos, message);
+    BOOST_TEST(message.find("'maybe'") != std::string::npos, message);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(sl_fsync_round_state_turns_on_synced_saves) {
+  round_config cfg;
+  BOOST_TEST(!cfg.fsync_round_state);
+  BOOST_TEST(static_cast<bool>(apply_environment(cfg, env({{"SL_FSYNC_ROUND_STATE", "True"}}))));
+  BOOST_TEST(cfg.fsync_round_state);
 }
 
 BOOST_AUTO_TEST_CASE(train_end_modes_parse_case_insensitively) {

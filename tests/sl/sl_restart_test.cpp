@@ -1,17 +1,17 @@
-// Three SLs with toy ML nodes on loopback, minPeers 2. Once SL-3 committed
-// two rounds, it is killed (kill -9; its ML child goes with it) and started
-// again with the same identity, data directory and ports, as a supervisor
-// would: its ML starts from the swarm's latest committed model, and all
-// three finish with one final model. (Two of the three stay up, a majority
-// of every round's electorate; see round_coordinator's class comment.)
-// With two SLs, a restart loses the majority for good (votes are kept in
-// memory only): the stall warnings say so, rather than "wait".
+// SLs with toy ML nodes on loopback, killed (kill -9; the ML child goes
+// with it) and started again with the same identity, data directory and
+// ports, as a supervisor would. A restarted SL resumes from the round state
+// it saved in its data directory (rounds/<contract>/): it takes part under
+// its former round identity, with its votes, so even a two-node swarm,
+// which cannot commit without both, goes on. One whose saved state is lost
+// is a new participant, and the two-node swarm says it cannot go on.
 
 #define BOOST_TEST_MODULE sl_restart
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
 #include <csignal>
+#include <filesystem>
 
 #include "process.hpp"
 #include "sl_cluster.hpp"
@@ -58,16 +58,53 @@ BOOST_AUTO_TEST_CASE(a_killed_sl_started_again_rejoins_and_all_end_with_one_mode
   BOOST_TEST(std::any_of(survivor.begin(), survivor.end(),
                          [&](const commit_line& x) { return x.digest == initial.substr(0, 16); }),
              "the second life began from " << initial);
-  BOOST_TEST(c.log(1).find("SL SL-3 restarted") != std::string::npos);
+  BOOST_TEST(second_life.find("resuming contract defaultbb.cqdb.sml.hpe as SL-3~")
+               != std::string::npos,
+             tail(second_life));
+  BOOST_TEST(c.log(1).find("SL SL-3 restarted") == std::string::npos);
   BOOST_TEST(c.commits(3).back().final);
   BOOST_TEST(digests[0].size() == 64u);
   BOOST_TEST(digests[0] == digests[1]);
   BOOST_TEST(digests[0] == digests[2]);
 }
 
-BOOST_AUTO_TEST_CASE(a_two_node_swarm_says_that_a_restarted_sl_lost_its_vote) {
+BOOST_AUTO_TEST_CASE(a_two_node_swarm_goes_on_when_either_sl_is_killed_and_started_again) {
+  // SL-2 holds the tie of the electorate {SL-1, SL-2}, and SL-1 is the
+  // default leader: without either, nothing commits until it is back.
   swarm::test::temp_dir dir;
   swarm_cluster c{swarm::test::bin_dir(), dir.path(), 31, 2};
+  c.start_sn();
+  for (int i : {1, 2})
+    c.start_sl(i, node(i));
+  for (int victim : {2, 1}) {
+    auto rounds = c.commits(victim).size();
+    BOOST_REQUIRE_MESSAGE(
+      wait_until([&] { return c.commits(victim).size() >= rounds + 2; }, 120s),
+      "SL-" << victim << " committed no two more rounds\n"
+            << c.dump());
+    auto before = c.log(victim);
+    BOOST_REQUIRE(c.sl(victim).kill_all());
+    c.start_sl(victim, node(victim));
+    BOOST_TEST(wait_until(
+                 [&] {
+                   return c.log(victim).find("resuming contract", before.size())
+                          != std::string::npos;
+                 },
+                 60s),
+               tail(c.log(victim)));
+  }
+  std::vector<std::string> digests;
+  for (int i : {1, 2}) {
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, c.failure(i));
+    digests.push_back(final_digest(c.log(i)));
+  }
+  BOOST_TEST(digests[0].size() == 64u);
+  BOOST_TEST(digests[0] == digests[1]);
+}
+
+BOOST_AUTO_TEST_CASE(a_two_node_swarm_says_that_an_sl_which_lost_its_saved_state_lost_its_vote) {
+  swarm::test::temp_dir dir;
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 32, 2};
   c.start_sn();
   for (int i : {1, 2})
     c.start_sl(i, node(i));
@@ -75,13 +112,17 @@ BOOST_AUTO_TEST_CASE(a_two_node_swarm_says_that_a_restarted_sl_lost_its_vote) {
                         "SL-2 committed no two rounds\n"
                           << c.dump());
   BOOST_REQUIRE(c.sl(2).kill_all());
+  auto rounds = dir.path() / "sl2" / "rounds";
+  BOOST_REQUIRE(std::filesystem::exists(rounds));
+  std::filesystem::remove_all(rounds);
   c.start_sl(2, node(2));
   // Both sides name the restart in their stall warnings.
   for (int i : {1, 2})
     BOOST_TEST(wait_until(
                  [&] {
                    auto log = c.log(i);
-                   return log.find("SL SL-2 restarted (now SL-2~") != std::string::npos
+                   return log.find("SL SL-2 restarted without its saved round state (now SL-2~")
+                            != std::string::npos
                           && log.find("does not get its vote back") != std::string::npos;
                  },
                  60s),

@@ -34,6 +34,7 @@ expected<sl_options> make_sl_options(const std::string& host, uint16_t fs_port,
     return state.error();
   o.state = std::move(*state);
   opts.rounds = std::move(rounds);
+  opts.data_dir = data_dir;
   return opts;
 }
 

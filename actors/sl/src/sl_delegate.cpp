@@ -4,8 +4,6 @@
 #include "swarm/sl/sl_delegate.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -51,10 +49,7 @@ std::string node_of(const std::string& round_id) {
 
 void sl_delegate::on_start(transport::node_context& ctx) {
   now_ms_ = ctx.now_ms();
-  std::random_device rd;
-  char boot[17];
-  std::snprintf(boot, sizeof(boot), "%08x%08x", rd(), rd());
-  self_id_ = ctx.name() + "~" + boot;
+  self_id_ = new_round_id(ctx);
   last_member_found_ms_ = now_ms_;
   overlay_.on_start(ctx);
 }
@@ -112,8 +107,9 @@ void sl_delegate::report_stall(int64_t now_ms) {
 }
 
 std::string sl_delegate::restart_hint(const merge::round_stall& stall) const {
-  // An elector whose SL runs again under a new boot id: its vote is gone
-  // for good (votes live in memory), which "wait for it" would not say.
+  // An elector whose SL runs again under a new boot id (it lost or could
+  // not use its saved round state): its vote is gone for good, which "wait
+  // for it" would not say.
   std::string hint;
   for (const auto& x : stall.absent) {
     auto node = node_of(x);
@@ -125,10 +121,11 @@ std::string sl_delegate::restart_hint(const merge::round_stall& stall) const {
       now = i->second;
     if (now.empty() || now == x)
       continue;
-    hint += ". SL " + node + " restarted (now " + now + "): its previous run " + x
-            + " will not come back, and a restarted SL does not get its vote back (votes are "
-              "kept in memory only), so this round commits only if enough other electors "
-              "return";
+    hint += ". SL " + node + " restarted without its saved round state (now " + now
+            + "): its previous run " + x
+            + " will not come back, and a restarted SL does not get its vote back without that "
+              "state (its data directory's rounds/ was lost or refused), so this round commits "
+              "only if enough other electors return";
   }
   return hint;
 }
@@ -257,6 +254,11 @@ std::string sl_delegate::address_of(const std::string& name) const {
 
 void sl_delegate::flush(transport::node_context& ctx) {
   auto ready = coord_->take_ready();
+  // The promises this batch carries are saved before it leaves.
+  if (ready.hard_state && !save_round_state(*ready.hard_state))
+    return;
+  if (store_failed_)
+    return;
   for (auto& out : ready.messages) {
     auto to = node_of(out.to);
     auto address = address_of(to);

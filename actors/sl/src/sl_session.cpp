@@ -121,7 +121,14 @@ void sl_delegate::open_session(transport::node_context& ctx, const mlsl::frame& 
   cfg.min_peers = req.min_peers();
   cfg.announce_tentative = true;
   cfg.merge.method = *merge::parse_merge_method(merge_method_);
-  coord_.emplace(self_id_, cfg, ctx.now_ms());
+  if (auto st = open_rounds(ctx, cfg); !st) {
+    problem = "cannot keep the round state: " + st.error().message;
+    sl_logger()->error("refused the ML's session: {}", problem);
+    *resp.mutable_status() = status_of(mlsl::Status::ERROR_IN_SL, problem);
+    if (ml_)
+      (void) ml_->send(mlsl::OPEN_SESSION_RESPONSE, resp);
+    return;
+  }
   note_members(ctx.now_ms());
   sync_interval_ = current_interval_ = req.sync_interval();
   adaptive_ = req.use_adaptive_sync();
@@ -189,6 +196,13 @@ void sl_delegate::sync_request(transport::node_context& ctx, const mlsl::frame& 
     run(std::move(actions));
     return;
   }
+  if (first_sync && resumed_ && coord_->committed_model()) {
+    // The saved state is of another model (the user changed it between
+    // runs): it cannot be this ML's; take part afresh instead.
+    if (auto st = merge::check_same_layout(*coord_->committed_model(), *ptr, "the ML"); !st)
+      start_afresh(ctx, "its committed model does not fit the ML's: " + st.error().message);
+  }
+  resumed_ = false;
   if (first_sync && !close && coord_->committed_model()) {
     // The swarm trained before this ML's first sync (a late joiner, or an
     // ML that loaded its data after opening the session, while catch-ups

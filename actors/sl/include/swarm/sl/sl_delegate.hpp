@@ -11,6 +11,7 @@
 #include "swarm/mlsl/channel.hpp"
 #include "swarm/mlsl/shared_weights.hpp"
 #include "swarm/sl/delivery_flow.hpp"
+#include "swarm/sl/round_store.hpp"
 #include "swarm/sn/sn_delegate.hpp"
 #include "swarm/transport/node_delegate.hpp"
 #include "swarm/wire/round_convert.hpp"
@@ -30,11 +31,15 @@ struct sl_options {
   /// How long the SL keeps serving its peers after the final round (they
   /// may still need its catch-up answers) before it reports `finished`.
   int64_t linger_after_final_ms = 3'000;
+  /// Where the SL keeps its round state (`rounds/<contract>/`, see
+  /// round_store) besides the overlay's.
+  std::filesystem::path data_dir;
 };
 
 /// Builds the options of an SL listening on `host`:`fs_port` that joins
-/// through the SN at `sn_address` ("host:port") and keeps its identity and
-/// state in `data_dir` (loading a previous state from it).
+/// through the SN at `sn_address` ("host:port") and keeps its identity,
+/// overlay state and round state in `data_dir` (loading a previous overlay
+/// state from it).
 expected<sl_options> make_sl_options(const std::string& host, uint16_t fs_port,
                                      const std::string& sn_address,
                                      const std::filesystem::path& data_dir,
@@ -124,17 +129,32 @@ private:
   // sl_records.cpp: the round record a leader writes.
   void write_record(const merge::round_event& ev);
 
+  // sl_round_state.cpp: the saved round state.
+  static std::string new_round_id(const transport::node_context& ctx);
+  status open_rounds(transport::node_context& ctx, const merge::round_config& cfg);
+  void start_afresh(transport::node_context& ctx, const std::string& why);
+  bool save_round_state(const merge::round_hard_state& state);
+
   sl_options opts_;
   sn::sn_delegate overlay_;
   std::shared_ptr<mlsl::ml_channel> ml_;
   // The ML's shared region for model values, if it offered one we mapped.
   std::optional<mlsl::shared_weights> shared_;
   std::optional<merge::round_coordinator> coord_;
+  // The contract's saved round state, and the coordinator's settings.
+  std::optional<round_store> store_;
+  merge::round_config round_cfg_;
+  // Whether coord_ resumed from a saved state (until the ML's first sync
+  // shows that its model fits the saved one).
+  bool resumed_ = false;
+  // A save failed: nothing more leaves this SL's coordinator.
+  bool store_failed_ = false;
   wire::round_encoder encoder_;
   std::string contract_;
   std::string merge_method_ = "mean";
   merge::train_end_mode end_mode_ = merge::train_end_mode::snapshot;
-  // This node's round identity: its name, "~", a boot id (see round.proto).
+  // This node's round identity: its name, "~", a boot id (see round.proto),
+  // kept across restarts with the saved round state.
   std::string self_id_;
   // Node name -> its current round identity, for the SLs of the contract.
   std::map<std::string, std::string> coord_of_;
