@@ -229,3 +229,25 @@ BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact
     previous = next;
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_record_whose_deferred_models_did_not_land_is_refused_not_half_used) {
+  // An SL writes the record, sends its batch, then writes the models: a
+  // crash in between must not resume from a record without its model.
+  temp_dir tmp;
+  auto store = open_store(tmp.path);
+  auto first = state_of(1, 1.0f, false);
+  BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", first)));
+  auto second = state_of(1, 1.0f, true);
+  BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", second, true)));
+  {
+    auto crashed = open_store(tmp.path);
+    auto loaded = crashed.load();
+    BOOST_TEST_REQUIRE(!loaded);
+    auto message = loaded.error().message;
+    BOOST_TEST(message.find("model.") != std::string::npos, message);
+  }
+  BOOST_TEST_REQUIRE(static_cast<bool>(store.write_deferred()));
+  auto loaded = load_fresh(tmp.path);
+  BOOST_TEST_REQUIRE(loaded.has_value());
+  require_same(loaded->state, second);
+}

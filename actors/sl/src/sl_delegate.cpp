@@ -280,6 +280,7 @@ void sl_delegate::flush(transport::node_context& ctx) {
     // Handling events may have produced messages (e.g. a standing check-in).
     flush(ctx);
   }
+  write_deferred_models();
 }
 
 } // namespace swarm::sl

@@ -72,15 +72,30 @@ void sl_delegate::start_afresh(transport::node_context& ctx, const std::string& 
 bool sl_delegate::save_round_state(const merge::round_hard_state& state) {
   if (store_failed_)
     return false;
-  auto st = store_->save(self_id_, state);
-  if (st)
-    return true;
-  // Without the record, the votes and acceptances of this batch would not
-  // survive a restart: the batch must not leave, and this SL stops taking
-  // part (a fresh start would be a new participant anyway).
+  // The models the record names follow once the batch is out
+  // (write_deferred_models): the record alone is what the batch promises.
+  if (auto st = store_->save(self_id_, state, true); !st) {
+    // Without the record, the votes and acceptances of this batch would
+    // not survive a restart: the batch must not leave, and this SL stops
+    // taking part (a fresh start would be a new participant anyway).
+    stop_rounds(st.error().message);
+    return false;
+  }
+  return true;
+}
+
+void sl_delegate::write_deferred_models() {
+  if (store_failed_ || !store_)
+    return;
+  // A record that names a model which is not there would not be resumed
+  // from: rather than carry on with promises a crash would forget, stop.
+  if (auto st = store_->write_deferred(); !st)
+    stop_rounds(st.error().message);
+}
+
+void sl_delegate::stop_rounds(const std::string& why) {
   store_failed_ = true;
-  fail_session("cannot save the round state: " + st.error().message, mlsl::Status::ERROR_IN_SL);
-  return false;
+  fail_session("cannot save the round state: " + why, mlsl::Status::ERROR_IN_SL);
 }
 
 } // namespace swarm::sl

@@ -66,9 +66,17 @@ public:
   /// host restarted). Call once, before `save`.
   expected<std::optional<saved>> load();
 
-  /// Saves `state` of round identity `self` for `contract`: its models
-  /// first, then the record that names them.
-  status save(const std::string& self, const merge::round_hard_state& state);
+  /// Saves `state` of round identity `self`: its models first, then the
+  /// record that names them. With `defer_models`, the record only, and
+  /// the models it names at `write_deferred`: an SL sends the batch the
+  /// record covers in between, so that its messages do not wait for 1.6 MB
+  /// of page cache. A crash in between leaves a record whose model did not
+  /// land, which `load` refuses (a fresh start, never a partial one).
+  status save(const std::string& self, const merge::round_hard_state& state,
+              bool defer_models = false);
+
+  /// Writes the models the last saves deferred.
+  status write_deferred();
 
   /// Forgets the saved state (the SL starts afresh under a new identity).
   status clear();
@@ -80,7 +88,8 @@ private:
   void close_files();
   expected<int> model_fd(size_t slot);
   expected<uint32_t> store_model(const sha256_digest& digest, const merge::model_ptr& model,
-                                 std::array<bool, slot_count>& taken);
+                                 std::array<bool, slot_count>& taken, bool defer);
+  status write_model(uint32_t slot, const sha256_digest& digest, const merge::tensor_bundle& model);
   expected<std::vector<float>> read_model(uint32_t slot, const sha256_digest& digest);
   expected<std::pair<uint64_t, merge::round_value>> load_value(const wire::RoundMessage& msg,
                                                                uint32_t slot);
@@ -97,6 +106,13 @@ private:
   std::array<std::optional<sha256_digest>, slot_count> slots_{};
   // The slots the last record names: never overwritten before the next.
   std::array<bool, slot_count> named_{};
+  // Models a record names that `write_deferred` still has to write.
+  struct pending_model {
+    uint32_t slot = 0;
+    sha256_digest digest{};
+    merge::model_ptr model;
+  };
+  std::vector<pending_model> pending_;
 };
 
 } // namespace swarm::sl
