@@ -81,6 +81,22 @@ BOOST_AUTO_TEST_CASE(run_swarm_starts_one_sl_per_node_with_mapped_paths_and_comp
   BOOST_TEST(fs::exists(w.cfg.data_dir / "runs/swarm_task/sl0.log"));
 }
 
+BOOST_AUTO_TEST_CASE(each_run_starts_its_sls_without_the_round_state_of_an_earlier_run) {
+  // A run stopped before its final round left its SLs' round state: the
+  // next run is a new training, not its resumption. The SL's identity
+  // beside it stays.
+  workspace w;
+  mode("ok");
+  auto sl_data = w.cfg.data_dir / "nodes" / "0";
+  fs::create_directories(sl_data / "rounds" / "defaultbb.cqdb.sml.hpe");
+  std::ofstream{sl_data / "rounds" / "defaultbb.cqdb.sml.hpe" / "state.0"} << "x";
+  std::ofstream{sl_data / "identity"} << "kept";
+  auto result = w.run(w.run_task());
+  BOOST_TEST_REQUIRE((result.state == peer_state::complete), result.message);
+  BOOST_TEST(!fs::exists(sl_data / "rounds"));
+  BOOST_TEST(read(sl_data / "identity") == "kept");
+}
+
 BOOST_AUTO_TEST_CASE(an_sl_that_fails_fails_the_task_with_the_first_error_of_its_log) {
   workspace w;
   mode("fail");

@@ -112,6 +112,7 @@ expected<node_plan> plan_node(const executor_config& cfg, const config::run_swar
     return ids.error();
   auto sl_data = cfg.data_dir / "nodes" / std::to_string(node.idx);
   fs::create_directories(sl_data, ec);
+  p.sl_data_dir = sl_data;
   auto host = node.sl_host_ip.value_or(cfg.host_ip);
   auto port = node.sl_port.value_or(config::defaults::sl_fs_port);
   p.argv = {cfg.swarm_binary.string(), "sl", "--host-ip", host, "--sn-ip", cfg.sn_ip,

@@ -118,6 +118,10 @@ status run_swarm(const executor_config& cfg, const job& j, std::stop_token stop,
                   result.nodes, 0});
   std::vector<running_node> nodes;
   for (const auto& plan : plans) {
+    // A new training: the SL must not resume the round state of an earlier
+    // run that was stopped before its final round.
+    std::error_code ec;
+    std::filesystem::remove_all(plan.sl_data_dir / "rounds", ec);
     {
       std::ofstream header{plan.log, std::ios::trunc};
       header << "swarm swop: task " << j.task.name << " run " << j.run_id << ": "

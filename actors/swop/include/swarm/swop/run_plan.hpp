@@ -26,6 +26,10 @@ struct node_plan {
   std::filesystem::path root;
   /// `<run dir>/sl<idx>.log`: the SL's and the ML's output.
   std::filesystem::path log;
+  /// `<SWOP data dir>/nodes/<idx>`: the SL's --data-dir, kept from run to
+  /// run (its identity), but not its round state: each run of a task is a
+  /// new training, not the resumption of the last one.
+  std::filesystem::path sl_data_dir;
   /// The mounts shown under `root`.
   std::vector<mount_point> mounts;
   /// The ML's working directory (host path under `root`).
