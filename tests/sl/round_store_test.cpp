@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "process.hpp"
 #include "swarm/merge/bundle.hpp"
 #include "swarm/sl/round_store.hpp"
 
@@ -18,18 +19,6 @@ using namespace swarm::sl;
 namespace fs = std::filesystem;
 
 namespace {
-
-struct temp_dir {
-  fs::path path;
-  temp_dir() {
-    char tmpl[] = "/tmp/swarm-round-store-XXXXXX";
-    path = ::mkdtemp(tmpl);
-  }
-  ~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
 merge::model_ptr model_of(float x) {
   merge::tensor_bundle b;
@@ -112,16 +101,16 @@ void flip_byte(const fs::path& file, std::streamoff offset) {
 } // namespace
 
 BOOST_AUTO_TEST_CASE(an_empty_directory_has_no_saved_state) {
-  temp_dir tmp;
-  BOOST_TEST(!load_fresh(tmp.path).has_value());
+  test::temp_dir tmp;
+  BOOST_TEST(!load_fresh(tmp.path()).has_value());
 }
 
 BOOST_AUTO_TEST_CASE(a_saved_state_loads_back_with_its_identity_votes_and_models) {
-  temp_dir tmp;
+  test::temp_dir tmp;
   auto state = state_of(3, 1.0f, true);
-  auto store = open_store(tmp.path);
+  auto store = open_store(tmp.path());
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", state)));
-  auto loaded = load_fresh(tmp.path);
+  auto loaded = load_fresh(tmp.path());
   BOOST_TEST_REQUIRE(loaded.has_value());
   BOOST_TEST(loaded->self == "SL-2~b");
   require_same(loaded->state, state);
@@ -129,8 +118,8 @@ BOOST_AUTO_TEST_CASE(a_saved_state_loads_back_with_its_identity_votes_and_models
 }
 
 BOOST_AUTO_TEST_CASE(files_are_readable_by_the_owner_only) {
-  temp_dir tmp;
-  auto store = open_store(tmp.path);
+  test::temp_dir tmp;
+  auto store = open_store(tmp.path());
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", state_of(1, 1.0f, true))));
   for (const auto& entry : fs::directory_iterator(store.dir())) {
     struct stat st {};
@@ -143,25 +132,25 @@ BOOST_AUTO_TEST_CASE(files_are_readable_by_the_owner_only) {
 }
 
 BOOST_AUTO_TEST_CASE(a_torn_newest_record_falls_back_to_the_one_before) {
-  temp_dir tmp;
-  auto store = open_store(tmp.path);
+  test::temp_dir tmp;
+  auto store = open_store(tmp.path());
   auto first = state_of(1, 1.0f, false);
   auto second = state_of(2, 2.0f, true);
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", first)));
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", second)));
   // The second record went to state.0 (sequence 2); tear its payload.
   flip_byte(store.dir() / "state.0", 80);
-  auto loaded = load_fresh(tmp.path);
+  auto loaded = load_fresh(tmp.path());
   BOOST_TEST_REQUIRE(loaded.has_value());
   require_same(loaded->state, first);
 }
 
 BOOST_AUTO_TEST_CASE(a_model_that_does_not_match_its_digest_is_refused_naming_the_file) {
-  temp_dir tmp;
-  auto store = open_store(tmp.path);
+  test::temp_dir tmp;
+  auto store = open_store(tmp.path());
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", state_of(1, 1.0f, false))));
   flip_byte(store.dir() / "model.0", 60);
-  auto again = open_store(tmp.path);
+  auto again = open_store(tmp.path());
   auto loaded = again.load();
   BOOST_TEST_REQUIRE(!loaded);
   auto message = loaded.error().message;
@@ -169,12 +158,12 @@ BOOST_AUTO_TEST_CASE(a_model_that_does_not_match_its_digest_is_refused_naming_th
 }
 
 BOOST_AUTO_TEST_CASE(a_state_saved_before_the_host_restarted_is_trusted_only_if_fsynced) {
-  temp_dir tmp;
+  test::temp_dir tmp;
   for (bool fsync : {false, true}) {
-    auto store = round_store::open(tmp.path, "c", fsync, "boot-1");
+    auto store = round_store::open(tmp.path(), "c", fsync, "boot-1");
     BOOST_TEST_REQUIRE(static_cast<bool>(store));
     BOOST_TEST_REQUIRE(static_cast<bool>(store->save("SL-2~b", state_of(1, 1.0f, false))));
-    auto after = round_store::open(tmp.path, "c", fsync, "boot-2");
+    auto after = round_store::open(tmp.path(), "c", fsync, "boot-2");
     BOOST_TEST_REQUIRE(static_cast<bool>(after));
     auto loaded = after->load();
     BOOST_TEST(static_cast<bool>(loaded) == fsync);
@@ -187,8 +176,8 @@ BOOST_AUTO_TEST_CASE(a_state_saved_before_the_host_restarted_is_trusted_only_if_
 BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact) {
   // Whatever models a save wrote, the previous record's stay as they were:
   // a crash between the models and the record loses only the new save.
-  temp_dir tmp;
-  auto store = open_store(tmp.path);
+  test::temp_dir tmp;
+  auto store = open_store(tmp.path());
   merge::round_hard_state previous;
   float x = 1.0f;
   for (uint64_t round = 1; round <= 12; ++round) {
@@ -197,8 +186,8 @@ BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact
     auto next = state_of(round, x, round % 3 != 0);
     x += round % 3 == 0 ? 3.0f : 0.5f;
     if (round > 1) {
-      auto record0 = fs::temp_directory_path() / (tmp.path.filename().string() + ".s0");
-      auto record1 = fs::temp_directory_path() / (tmp.path.filename().string() + ".s1");
+      auto record0 = fs::temp_directory_path() / (tmp.path().filename().string() + ".s0");
+      auto record1 = fs::temp_directory_path() / (tmp.path().filename().string() + ".s1");
       fs::copy_file(store.dir() / "state.0", record0, fs::copy_options::overwrite_existing);
       fs::copy_file(store.dir() / "state.1", record1, fs::copy_options::overwrite_existing);
       BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", next)));
@@ -209,7 +198,7 @@ BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact
                     fs::copy_options::overwrite_existing);
       fs::copy_file(record0, store.dir() / "state.0", fs::copy_options::overwrite_existing);
       fs::copy_file(record1, store.dir() / "state.1", fs::copy_options::overwrite_existing);
-      auto cut = load_fresh(tmp.path);
+      auto cut = load_fresh(tmp.path());
       BOOST_TEST_REQUIRE(cut.has_value(), "round " << round);
       require_same(cut->state, previous);
       // And the save itself, once its record is there.
@@ -223,7 +212,7 @@ BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact
     } else {
       BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", next)));
     }
-    auto loaded = load_fresh(tmp.path);
+    auto loaded = load_fresh(tmp.path());
     BOOST_TEST_REQUIRE(loaded.has_value(), "round " << round);
     require_same(loaded->state, next);
     previous = next;
@@ -233,21 +222,21 @@ BOOST_AUTO_TEST_CASE(a_save_cut_before_its_record_leaves_the_previous_one_intact
 BOOST_AUTO_TEST_CASE(a_record_whose_deferred_models_did_not_land_is_refused_not_half_used) {
   // An SL writes the record, sends its batch, then writes the models: a
   // crash in between must not resume from a record without its model.
-  temp_dir tmp;
-  auto store = open_store(tmp.path);
+  test::temp_dir tmp;
+  auto store = open_store(tmp.path());
   auto first = state_of(1, 1.0f, false);
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", first)));
   auto second = state_of(1, 1.0f, true);
   BOOST_TEST_REQUIRE(static_cast<bool>(store.save("SL-2~b", second, true)));
   {
-    auto crashed = open_store(tmp.path);
+    auto crashed = open_store(tmp.path());
     auto loaded = crashed.load();
     BOOST_TEST_REQUIRE(!loaded);
     auto message = loaded.error().message;
     BOOST_TEST(message.find("model.") != std::string::npos, message);
   }
   BOOST_TEST_REQUIRE(static_cast<bool>(store.write_deferred()));
-  auto loaded = load_fresh(tmp.path);
+  auto loaded = load_fresh(tmp.path());
   BOOST_TEST_REQUIRE(loaded.has_value());
   require_same(loaded->state, second);
 }
