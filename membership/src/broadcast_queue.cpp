@@ -29,7 +29,7 @@ void broadcast_queue::push(update x, uint32_t limit_factor) {
 }
 
 size_t broadcast_queue::take(size_t budget_bytes, uint32_t transmit_limit,
-                             std::vector<update>& out) {
+                             std::vector<update>& out, std::string_view recipient) {
   assert(transmit_limit > 0);
   size_t used = 0;
   std::vector<key> taken;
@@ -37,6 +37,8 @@ size_t broadcast_queue::take(size_t budget_bytes, uint32_t transmit_limit,
   for (auto& [k, e] : entries_) {
     if (budget_bytes - used < smallest_update_bytes || misses >= max_misses)
       break;
+    if (e.msg.kind == update_kind::alive && !recipient.empty() && e.msg.node == recipient)
+      continue;
     if (e.bytes > budget_bytes - used) {
       ++misses;
       continue;

@@ -231,7 +231,7 @@ void swim::send_with_updates(peer to, message msg, std::string_view buddy) {
     }
   }
   if (used < cfg_.packet_budget_bytes)
-    queue_.take(cfg_.packet_budget_bytes - used, transmit_limit(), msg.updates);
+    queue_.take(cfg_.packet_budget_bytes - used, transmit_limit(), msg.updates, to.name);
   ready_.messages.push_back(outbound{std::move(to), std::move(msg)});
 }
 

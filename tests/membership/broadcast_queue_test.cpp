@@ -91,3 +91,22 @@ BOOST_AUTO_TEST_CASE(an_update_too_big_for_the_rest_of_the_budget_is_skipped_not
   BOOST_TEST(names == (std::vector<std::string>{"small"}), boost::test_tools::per_element());
   BOOST_TEST(q.find("big") != nullptr);
 }
+
+BOOST_AUTO_TEST_CASE(the_news_that_a_member_is_alive_is_not_spent_on_that_member) {
+  broadcast_queue q;
+  q.push(alive("new", 1));
+  std::vector<update> out;
+  // Every member acks and pings a newcomer at once: those messages carry
+  // none of its own news and use none of its transmissions.
+  for (int i = 0; i < 5; ++i)
+    q.take(1400, 2, out, "new");
+  BOOST_TEST(out.empty());
+  q.take(1400, 2, out, "old");
+  BOOST_TEST_REQUIRE(out.size() == 1u);
+  BOOST_TEST(out[0].node == "new");
+  // Other news about it (a suspicion it must refute) still goes to it.
+  q.push(update{update_kind::suspect, "new", 1, "old", {}, {}});
+  out.clear();
+  q.take(1400, 2, out, "new");
+  BOOST_TEST(out.size() == 1u);
+}

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -26,9 +27,12 @@ public:
 
   /// Appends to `out` the updates that fit into `budget_bytes` (each costs
   /// its embedded size) and counts one transmission for each; updates sent
-  /// `transmit_limit` times (times their factor) are dropped. Returns the
-  /// bytes used.
-  size_t take(size_t budget_bytes, uint32_t transmit_limit, std::vector<update>& out);
+  /// `transmit_limit` times (times their factor) are dropped. Skips the
+  /// news that `recipient` is alive: it knows, and a newcomer, whose
+  /// join has every member ping and ack it at once, would otherwise use up
+  /// the few transmissions of its own news. Returns the bytes used.
+  size_t take(size_t budget_bytes, uint32_t transmit_limit, std::vector<update>& out,
+              std::string_view recipient = {});
 
   /// Returns the queued update about `node`, if any.
   const update* find(const std::string& node) const;
