@@ -51,7 +51,12 @@ BOOST_AUTO_TEST_CASE(a_node_of_an_unknown_ca_cannot_connect_and_the_listener_kee
   listener.node->post([rogue_address](node_context& ctx) { ctx.dial(rogue_address); });
   BOOST_REQUIRE(
     listener.rec->wait_for([](const recorder& r) { return !r.dial_failures.empty(); }));
-  BOOST_TEST(listener.log->contains({"dial " + rogue_address + " failed", "TLS handshake"}));
+  // CAF 0.17 reports the rejected handshake as a handshake failure or, when
+  // the rogue hangs up first, as a failed connect (seen under load): either
+  // way the dial fails and nobody is verified.
+  BOOST_TEST((listener.log->contains({"dial " + rogue_address + " failed", "TLS handshake"})
+              || listener.log->contains({"dial " + rogue_address + " failed", "TCP connect"})));
+  BOOST_TEST(listener.rec->with([](recorder& r) { return r.verified.empty(); }));
 
   // A good peer still gets through, both ways.
   listener.rec->on_message_hook = nullptr;
