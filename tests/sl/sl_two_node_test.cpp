@@ -123,7 +123,8 @@ BOOST_AUTO_TEST_CASE(two_mnist_nodes_end_with_one_model_and_a_linked_round_histo
 
 BOOST_AUTO_TEST_CASE(an_sl_without_a_model_lane_trains_with_one_that_has_one) {
   swarm::test::temp_dir dir;
-  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 21, 2};
+  // Its own addresses: the first case's processes and sockets may linger.
+  swarm_cluster c{swarm::test::bin_dir(), dir.path(), 33, 2};
   c.start_sn();
   auto no_lane = mnist_spec(2);
   no_lane.sl_flags = {"--no-model-lane"};
