@@ -24,6 +24,8 @@ status config::validate() const {
     return invalid("suspicion_max_timeout_mult must be at least 1");
   if (retransmit_mult < 1)
     return invalid("retransmit_mult must be at least 1");
+  if (min_retransmits < 1)
+    return invalid("min_retransmits must be at least 1");
   if (gossip_interval_ms <= 0)
     return invalid("gossip_interval_ms must be positive");
   if (gossip_nodes < 1)

@@ -244,7 +244,7 @@ uint32_t swim::next_seq_no() {
 }
 
 uint32_t swim::transmit_limit() const {
-  return retransmit_limit(cfg_.retransmit_mult, table_.live_count());
+  return retransmit_limit(cfg_.retransmit_mult, cfg_.min_retransmits, table_.live_count());
 }
 
 void swim::enqueue(update x, uint32_t limit_factor) {

@@ -27,9 +27,9 @@ int64_t remaining_suspicion_ms(size_t confirmations, size_t expected_confirmatio
   return timeout_ms - elapsed_ms;
 }
 
-uint32_t retransmit_limit(uint32_t retransmit_mult, size_t n) {
+uint32_t retransmit_limit(uint32_t retransmit_mult, uint32_t min_retransmits, size_t n) {
   auto scale = static_cast<uint32_t>(std::ceil(std::log10(static_cast<double>(n) + 1.0)));
-  return retransmit_mult * std::max<uint32_t>(scale, 1);
+  return std::max(retransmit_mult * std::max<uint32_t>(scale, 1), min_retransmits);
 }
 
 int64_t push_pull_scaled_ms(int64_t interval_ms, size_t n) {
@@ -56,7 +56,7 @@ int64_t detection_bound_ms(const config& cfg, size_t n, uint32_t miss_periods) {
   auto min_ms = suspicion_timeout_ms(cfg.suspicion_mult, n, cfg.probe_interval_ms);
   auto max_ms = min_ms * cfg.suspicion_max_timeout_mult;
   auto first_probe_ms = static_cast<int64_t>(miss_periods + 1) * cfg.probe_interval_ms;
-  auto spread_ms = static_cast<int64_t>(retransmit_limit(cfg.retransmit_mult, n) + 1)
+  auto spread_ms = static_cast<int64_t>(retransmit_limit(cfg.retransmit_mult, cfg.min_retransmits, n) + 1)
                    * cfg.gossip_interval_ms;
   return first_probe_ms + max_ms + spread_ms;
 }

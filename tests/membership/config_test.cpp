@@ -20,6 +20,7 @@ BOOST_AUTO_TEST_CASE(the_lan_profile_matches_memberlist) {
   BOOST_TEST(cfg.suspicion_mult == 4u);
   BOOST_TEST(cfg.suspicion_max_timeout_mult == 6u);
   BOOST_TEST(cfg.retransmit_mult == 4u);
+  BOOST_TEST(cfg.min_retransmits == 16u); // ours: see config.hpp
   BOOST_TEST(cfg.gossip_interval_ms == 200);
   BOOST_TEST(cfg.gossip_nodes == 3u);
   BOOST_TEST(cfg.push_pull_interval_ms == 30000);
@@ -45,6 +46,7 @@ BOOST_AUTO_TEST_CASE(each_broken_rule_is_reported_with_its_field_name) {
     {[](config& c) { c.suspicion_mult = 0; }, "suspicion_mult"},
     {[](config& c) { c.suspicion_max_timeout_mult = 0; }, "suspicion_max_timeout_mult"},
     {[](config& c) { c.retransmit_mult = 0; }, "retransmit_mult"},
+    {[](config& c) { c.min_retransmits = 0; }, "min_retransmits"},
     {[](config& c) { c.gossip_interval_ms = -1; }, "gossip_interval_ms"},
     {[](config& c) { c.gossip_nodes = 0; }, "gossip_nodes"},
     {[](config& c) { c.push_pull_interval_ms = -5; }, "push_pull_interval_ms"},

@@ -44,13 +44,20 @@ BOOST_AUTO_TEST_CASE(remaining_suspicion_time_decays_logarithmically_with_confir
 }
 
 BOOST_AUTO_TEST_CASE(retransmit_limit_is_mult_times_ceil_log10_of_n_plus_one) {
-  BOOST_TEST(retransmit_limit(4, 1) == 4u);
-  BOOST_TEST(retransmit_limit(4, 9) == 4u);
-  BOOST_TEST(retransmit_limit(4, 10) == 8u);
-  BOOST_TEST(retransmit_limit(4, 99) == 8u);
-  BOOST_TEST(retransmit_limit(4, 100) == 12u);
-  BOOST_TEST(retransmit_limit(4, 1000) == 16u);
-  BOOST_TEST(retransmit_limit(2, 10000) == 10u);
+  BOOST_TEST(retransmit_limit(4, 1, 1) == 4u);
+  BOOST_TEST(retransmit_limit(4, 1, 9) == 4u);
+  BOOST_TEST(retransmit_limit(4, 1, 10) == 8u);
+  BOOST_TEST(retransmit_limit(4, 1, 99) == 8u);
+  BOOST_TEST(retransmit_limit(4, 1, 100) == 12u);
+  BOOST_TEST(retransmit_limit(4, 1, 1000) == 16u);
+  BOOST_TEST(retransmit_limit(2, 1, 10000) == 10u);
+}
+
+BOOST_AUTO_TEST_CASE(retransmit_limit_never_falls_below_its_floor) {
+  BOOST_TEST(retransmit_limit(4, 12, 1) == 12u);
+  BOOST_TEST(retransmit_limit(4, 12, 99) == 12u);
+  BOOST_TEST(retransmit_limit(4, 12, 999) == 12u);
+  BOOST_TEST(retransmit_limit(4, 12, 1000) == 16u);
 }
 
 BOOST_AUTO_TEST_CASE(push_pull_period_scales_above_32_members) {
@@ -88,6 +95,7 @@ BOOST_AUTO_TEST_CASE(detection_bound_adds_probing_maximum_suspicion_and_dissemin
   auto cfg = lan_defaults();
   // 11 periods of 1 s + 6 * 12 s maximum suspicion + (16 + 1) * 200 ms.
   BOOST_TEST(detection_bound_ms(cfg, 1000, 10) == 11000 + 72000 + 3400);
-  // 100 members: 6 * 8 s suspicion and (12 + 1) gossip rounds.
-  BOOST_TEST(detection_bound_ms(cfg, 100, 10) == 11000 + 48000 + 2600);
+  // 100 members: 6 * 8 s suspicion and (16 + 1) gossip rounds: the floor
+  // of min_retransmits copies, above memberlist's 12.
+  BOOST_TEST(detection_bound_ms(cfg, 100, 10) == 11000 + 48000 + 3400);
 }

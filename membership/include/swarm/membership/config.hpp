@@ -31,9 +31,18 @@ struct config {
   /// minimum (Lifeguard) and decays as confirmations arrive. Default: 6.
   uint32_t suspicion_max_timeout_mult = 6;
 
-  /// Each update is piggybacked retransmit_mult * ceil(log10(n + 1)) times.
-  /// Default: 4.
+  /// Each update is piggybacked retransmit_mult * ceil(log10(n + 1)) times,
+  /// and at least `min_retransmits` times. Default: 4.
   uint32_t retransmit_mult = 4;
+
+  /// Floor of the piggyback count. A member misses an update with
+  /// probability about e^-limit; memberlist's formula alone gives 4 copies
+  /// below 10 members and 8 below 100, so that one join in 20 (8 members)
+  /// or 50 (32 members) reached somebody only at the next push-pull, up to
+  /// 30 s later: the SLs of a swarm then waited that long for their first
+  /// round. 12 makes it about one in 10,000 up to 1,000 members, where the
+  /// formula takes over. Default: 12.
+  uint32_t min_retransmits = 16;
 
   /// Time between gossip rounds that send pending updates. Default: 200.
   int64_t gossip_interval_ms = 200;

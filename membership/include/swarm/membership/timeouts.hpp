@@ -21,8 +21,9 @@ int64_t suspicion_timeout_ms(uint32_t suspicion_mult, size_t n, int64_t probe_in
 int64_t remaining_suspicion_ms(size_t confirmations, size_t expected_confirmations,
                                int64_t elapsed_ms, int64_t min_ms, int64_t max_ms);
 
-/// How many times an update is piggybacked: mult * ceil(log10(n + 1)).
-uint32_t retransmit_limit(uint32_t retransmit_mult, size_t n);
+/// How many times an update is piggybacked: mult * ceil(log10(n + 1)), and
+/// at least `min_retransmits`.
+uint32_t retransmit_limit(uint32_t retransmit_mult, uint32_t min_retransmits, size_t n);
 
 /// Updates that clear a suspicion or a death (refutations, revivals) are
 /// piggybacked this many times as often as others. A member that misses a
