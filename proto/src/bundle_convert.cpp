@@ -215,7 +215,8 @@ expected<merge::tensor_bundle> layout_from_wire(const ModelBundle& x, size_t dat
 }
 
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float>&& values,
-                                         std::string_view peer, size_t max_bytes) {
+                                         std::string_view peer, size_t max_bytes,
+                                         bool known_finite) {
   if (!x.data().empty())
     return refuse(errc::corrupt_data, peer, "values both in the message and attached to it");
   auto bytes = values.size() * sizeof(float);
@@ -225,7 +226,7 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float
   auto total = element_count(*result);
   if (values.size() != total)
     return size_mismatch(peer, bytes, total);
-  bool finite = all_finite(values.data(), values.size());
+  bool finite = known_finite || all_finite(values.data(), values.size());
   result->values = std::move(values);
   return finish(x, std::move(*result), finite, peer);
 }

@@ -74,7 +74,7 @@ expected<std::vector<std::string>> electors_of(const Repeated& xs, std::string_v
 }
 
 expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announced,
-                             std::string_view peer, std::vector<float>*& attached) {
+                             std::string_view peer, received_values*& attached) {
   // from_wire recomputes the bundle's own digest, if it has one; the
   // announced one must equal that (no second hash of the model).
   if (announced && !x.sha256().empty()
@@ -87,8 +87,9 @@ expected<model_ptr> model_of(const ModelBundle& x, const sha256_digest* announce
     return make_error(errc::corrupt_data,
                       who(peer, "model values announced as attached, and none came"));
   // Taken once: `attached` is cleared so that the caller sees them used.
-  auto bundle = x.attached() ? from_wire(x, std::move(*std::exchange(attached, nullptr)), peer)
-                             : from_wire(x, peer);
+  auto* att = x.attached() ? std::exchange(attached, nullptr) : nullptr;
+  auto bundle = att ? from_wire(x, std::move(att->values), peer, max_model_bytes, att->finite)
+                    : from_wire(x, peer);
   if (!bundle)
     return bundle.error();
   return model_ptr{std::make_shared<const tensor_bundle>(std::move(*bundle))};
@@ -99,7 +100,7 @@ template <class Msg, class Body, class Names>
 expected<round_message> with_model(Msg m, const std::string& digest_bytes,
                                    const ModelBundle& bundle, const Body& participants,
                                    const Names& electors, std::string_view peer,
-                                   std::vector<float>*& attached) {
+                                   received_values*& attached) {
   auto d = digest_of(digest_bytes, peer);
   if (!d)
     return d.error();
@@ -133,7 +134,7 @@ expected<round_message> with_model(Msg m, const std::string& digest_bytes,
 }
 
 expected<round_message> body_from_wire(const RoundMessage& x, std::string_view peer,
-                                       std::vector<float>*& attached) {
+                                       received_values*& attached) {
   auto r = x.round();
   auto t = x.term();
   switch (x.body_case()) {
@@ -216,7 +217,7 @@ expected<round_message> body_from_wire(const RoundMessage& x, std::string_view p
 } // namespace
 
 expected<round_message> round_from_wire(const RoundMessage& x, std::string_view peer,
-                                        std::vector<float>* attached) {
+                                        received_values* attached) {
   auto result = body_from_wire(x, peer, attached);
   if (result && attached != nullptr)
     return make_error(errc::corrupt_data,

@@ -7,7 +7,9 @@
 // the envelope; every other way (CAF while the lane dials, a peer without a
 // lane, a delegate that does not take them) gets the envelope made whole.
 
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -78,6 +80,7 @@ BOOST_AUTO_TEST_CASE(values_go_on_the_model_lane_and_reach_a_delegate_that_takes
     const auto& got = r.attached.front();
     BOOST_TEST(got.from == "SN-1");
     BOOST_TEST((got.values == model->values));
+    BOOST_TEST(got.finite); // checked by the lane as the values arrived
     // The envelope itself kept only the layout.
     const auto& bundle = got.env.round().checkin().model();
     BOOST_TEST(bundle.attached());
@@ -91,6 +94,51 @@ BOOST_AUTO_TEST_CASE(values_go_on_the_model_lane_and_reach_a_delegate_that_takes
     return 0;
   });
   BOOST_TEST(a.log->contains({"model lane: connected to SN-2"}));
+}
+
+BOOST_AUTO_TEST_CASE(values_with_a_nan_or_an_infinity_arrive_whole_and_marked_not_finite) {
+  // The lane checks each piece as it lands; a bad value in any piece, the
+  // last one included, must clear the mark, so that the decoder's full
+  // check names the tensor and the element.
+  pki certs;
+  running_node a{pki::files(certs.host1), "127.0.1.1", "SN-1", [](recorder&) {}, with_lane};
+  running_node b{pki::files(certs.host2), "127.0.2.1", "SN-2",
+                 [](recorder& r) { r.take_values = true; }, with_lane};
+  auto good = mnist_sized_model();
+  BOOST_REQUIRE(send_until(a, b.node->address(), good, [&] {
+    return b.rec->with([](recorder& r) { return !r.attached.empty(); });
+  }));
+  for (size_t at : {size_t{100'000}, good->values.size() - 1}) {
+    auto bad = std::make_shared<swarm::merge::tensor_bundle>(*good);
+    bad->values[at] = at == 100'000 ? std::numeric_limits<float>::infinity()
+                                    : std::numeric_limits<float>::quiet_NaN();
+    // Good check-ins sent while the lane dialed may still arrive: find the
+    // bad one by its bytes.
+    auto is_bad = [&](const recorder::attached_message& m) {
+      return m.values.size() == bad->values.size()
+             && std::memcmp(m.values.data(), bad->values.data(),
+                            bad->values.size() * sizeof(float))
+                  == 0;
+    };
+    a.post([address = b.node->address(), bad](node_context& ctx) {
+      auto encoded = check_in_of(bad);
+      ctx.send_attached("SN-2", address, std::move(encoded.env), std::move(encoded.values));
+    });
+    BOOST_REQUIRE_MESSAGE(swarm::test::wait_until(
+                            [&] {
+                              return b.rec->with([&](recorder& r) {
+                                return std::any_of(r.attached.begin(), r.attached.end(), is_bad);
+                              });
+                            },
+                            deadline),
+                          "the values with a bad value at " << at << " never arrived");
+    b.rec->with([&](recorder& r) {
+      for (const auto& m : r.attached)
+        if (is_bad(m))
+          BOOST_TEST(!m.finite, "bad value at " << at);
+      return 0;
+    });
+  }
 }
 
 BOOST_AUTO_TEST_CASE(a_delegate_that_does_not_take_values_gets_the_envelope_whole) {

@@ -162,6 +162,8 @@ public:
     std::string from;
     Envelope env;
     std::vector<float> values;
+    /// Whether the lane found them all finite.
+    bool finite = false;
   };
 
   /// Whether `on_attached` keeps the values itself (set before the start).
@@ -193,10 +195,12 @@ public:
   /// in `attached`; otherwise lets the transport make the envelope whole
   /// for `on_message` (the default a delegate gets).
   void on_attached(node_context& ctx, const std::string& from, const Envelope& env,
-                   std::vector<float> values) override {
+                   swarm::wire::received_values values) override {
     if (!take_values)
       return node_delegate::on_attached(ctx, from, env, std::move(values));
-    update([&] { attached.push_back(attached_message{from, env, std::move(values)}); });
+    update([&] {
+      attached.push_back(attached_message{from, env, std::move(values.values), values.finite});
+    });
   }
 
   void on_peer_down(node_context&, const std::string& name) override {

@@ -86,7 +86,8 @@ round_store::load_value(const wire::RoundMessage& msg, uint32_t slot) {
   auto values = read_model(slot, digest);
   if (!values)
     return values.error();
-  auto decoded = wire::round_from_wire(msg, where, &*values);
+  wire::received_values attached{std::move(*values)};
+  auto decoded = wire::round_from_wire(msg, where, &attached);
   if (!decoded)
     return decoded.error();
   const auto* p = std::get_if<merge::proposal_msg>(&*decoded);

@@ -140,7 +140,7 @@ void sl_delegate::on_message(transport::node_context& ctx, const std::string& fr
 }
 
 void sl_delegate::on_attached(transport::node_context& ctx, const std::string& from,
-                              const wire::Envelope& env, std::vector<float> values) {
+                              const wire::Envelope& env, wire::received_values values) {
   now_ms_ = ctx.now_ms();
   if (!env.has_round()) {
     sl_logger()->warn("dropped a message from {}: values attached to a non-round message", from);
@@ -164,7 +164,7 @@ void sl_delegate::on_stop(transport::node_context& ctx) {
 }
 
 void sl_delegate::on_round(transport::node_context& ctx, const std::string& from,
-                           const wire::RoundMessage& msg, std::vector<float>* attached) {
+                           const wire::RoundMessage& msg, wire::received_values* attached) {
   if (!coord_ || msg.contract() != contract_) {
     // Not (yet) training this contract: nothing to say.
     return;

@@ -12,6 +12,7 @@
 #include "caf/allowed_unsafe_message_type.hpp"
 #include "caf/atom.hpp"
 #include "lane_frame.hpp"
+#include "swarm/wire/attachment.hpp"
 #include "swarm/wire.pb.h"
 
 namespace swarm::transport::detail {
@@ -22,7 +23,7 @@ struct lane_delivery {
   /// The envelope.
   wire::Envelope env;
   /// The values attached to it (lane_frame.hpp); empty if none came.
-  std::vector<float> values;
+  wire::received_values values;
 };
 
 /// A lane delivery; shared, never serialized (so it cannot arrive from the

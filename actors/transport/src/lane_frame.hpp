@@ -47,6 +47,9 @@ struct lane_frame_in {
   std::string head;
   /// The attached values; empty if none came.
   std::vector<float> values;
+  /// Whether every attached value was finite (checked while each piece was
+  /// in cache, so that the node need not read them all again).
+  bool values_finite = true;
 };
 
 /// Sends `frame`.
@@ -54,6 +57,7 @@ status write_frame(SSL* ssl, const lane_frame& frame);
 
 /// Reads one frame of at most `max_bytes` bytes in all, with a non-empty
 /// envelope and whole floats; any other fails without reading its body.
+/// The values are read in pieces, each checked for finiteness as it lands.
 expected<lane_frame_in> read_frame(SSL* ssl, size_t max_bytes);
 
 } // namespace swarm::transport::detail

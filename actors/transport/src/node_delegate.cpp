@@ -12,9 +12,9 @@ void node_context::send_attached(std::string_view name, std::string_view address
 }
 
 void node_delegate::on_attached(node_context& ctx, const std::string& from,
-                                const wire::Envelope& env, std::vector<float> values) {
+                                const wire::Envelope& env, wire::received_values values) {
   auto whole = env;
-  (void) wire::embed_attachment(whole, values);
+  (void) wire::embed_attachment(whole, values.values);
   on_message(ctx, from, whole);
 }
 

@@ -82,7 +82,7 @@ void node_actor::on_lane_frame(const std::string& name, lane_delivery& delivery)
     default:
       break;
   }
-  if (delivery.values.empty())
+  if (delivery.values.values.empty())
     return guarded("on_message", [&] { setup_.delegate->on_message(ctx_, name, env); });
   guarded("on_attached", [&] {
     setup_.delegate->on_attached(ctx_, name, env, std::move(delivery.values));

@@ -140,7 +140,8 @@ status tls_node::impl::open_lane(local_identity& self) {
       return env.error();
     to->tell(detail::lane_frame_atom::value, std::move(name),
              std::make_shared<detail::lane_delivery>(
-               detail::lane_delivery{std::move(*env), std::move(frame.values)}));
+               detail::lane_delivery{std::move(*env),
+                                     {std::move(frame.values), frame.values_finite}}));
     return status::ok();
   };
   lc.on_undelivered = [to = lane_to](std::string name, detail::lane_frame frame) {

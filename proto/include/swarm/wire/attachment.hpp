@@ -13,6 +13,15 @@ namespace swarm::wire {
 /// from the sender's model, which the pointer keeps alive until written.
 using attached_values = std::shared_ptr<const std::vector<float>>;
 
+/// Model values that came beside an envelope, as the receiver read them.
+struct received_values {
+  /// The values.
+  std::vector<float> values;
+  /// Whether the reader found them all finite as they arrived, so that the
+  /// decoder need not read them again; false when nobody checked.
+  bool finite = false;
+};
+
 /// Returns the bundle of `x` whose values are attached (`ModelBundle.attached`),
 /// or null if it has none. Only round messages carry models.
 ModelBundle* attached_bundle(Envelope& x);

@@ -49,10 +49,12 @@ expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::string_view 
 
 /// As `from_wire(x, ...)`, but the values are `values`, taken without a
 /// copy: a bundle whose values travelled beside its message (`x.attached`,
-/// `x.data` empty). Same checks; the finiteness check reads the values once.
+/// `x.data` empty). Same checks; the finiteness check reads the values once,
+/// unless `known_finite` says that their reader already did.
 expected<merge::tensor_bundle> from_wire(const ModelBundle& x, std::vector<float>&& values,
                                          std::string_view peer,
-                                         size_t max_bytes = max_model_bytes);
+                                         size_t max_bytes = max_model_bytes,
+                                         bool known_finite = false);
 
 /// Says whether the `count` floats at `values` are all finite (no NaN or
 /// infinity): one branch-free pass, for values checked where they lie.

@@ -47,10 +47,11 @@ Envelope make_enroll_envelope(std::string_view contract, std::string_view sender
 /// `from_wire(ModelBundle)`, and messages whose model carries a digest
 /// that differs from the one they announce.
 /// `attached`, if not null, holds the values that travelled beside the
-/// message; they go, without a copy, into its model marked attached. A
+/// message; they go, without a copy, into its model marked attached (read
+/// once more for finiteness unless `attached->finite`). A
 /// model marked attached without them, or values for a message without
 /// such a model, is refused.
 expected<merge::round_message> round_from_wire(const RoundMessage& x, std::string_view peer,
-                                               std::vector<float>* attached = nullptr);
+                                               received_values* attached = nullptr);
 
 } // namespace swarm::wire

@@ -92,7 +92,7 @@ public:
                   const wire::Envelope& env) override;
   /// Takes a model's values that came beside their envelope without a copy.
   void on_attached(transport::node_context& ctx, const std::string& from,
-                   const wire::Envelope& env, std::vector<float> values) override;
+                   const wire::Envelope& env, wire::received_values values) override;
   void on_peer_down(transport::node_context& ctx, const std::string& name) override;
   void on_dial_failed(transport::node_context& ctx, const std::string& address,
                       const swarm::error& reason) override;
@@ -101,7 +101,7 @@ public:
 private:
   // sl_delegate.cpp: peers of the contract, round messages.
   void on_round(transport::node_context& ctx, const std::string& from,
-                const wire::RoundMessage& msg, std::vector<float>* attached = nullptr);
+                const wire::RoundMessage& msg, wire::received_values* attached = nullptr);
   void enroll(transport::node_context& ctx, int64_t now_ms);
   void update_peers(int64_t now_ms);
   void note_members(int64_t now_ms);

@@ -119,7 +119,7 @@ public:
   /// the delegate may take them without a copy). By default, the envelope
   /// is made whole and goes to `on_message`.
   virtual void on_attached(node_context& ctx, const std::string& from, const wire::Envelope& env,
-                           std::vector<float> values);
+                           wire::received_values values);
 
   /// Called when the connection to a verified peer is gone: it
   /// disconnected, crashed, or refused us. Not called when a newer
