@@ -7,12 +7,14 @@
 //
 // A round saves twice, as an SL does: the value it accepted (a model the
 // previous record does not name) and its commit (the same model: only the
-// record). The SL writes the record before its messages leave and the new
-// model after (round_store::save with deferred models): the first is what
-// a round waits for, the second only costs CPU. The anchor, measured in the
-// same run, is memcpy of the model into a warm buffer. Wall-clock medians
-// over 200 rounds, unsynced (the default) and with SL_FSYNC_ROUND_STATE's
-// fdatasync.
+// record). Both are saved, models first, before the messages they cover
+// leave, so that a record is never without its model. A leader's accepting
+// save writes its merged model then; an acceptor stored its speculative
+// merge of the same model while it waited for the proposal
+// (round_store::prewrite), and its accepting save writes only the record.
+// The anchor, measured in the same run, is memcpy of the model into a warm
+// buffer. Wall-clock medians over 200 rounds, unsynced (the default) and
+// with SL_FSYNC_ROUND_STATE's fdatasync.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -58,13 +60,15 @@ swarm::merge::round_value value_of(const swarm::merge::model_ptr& m, uint64_t te
 }
 
 struct timings {
-  double accept_record = 0, accept_model = 0, commit_record = 0;
+  double leader_accept = 0, prewrite = 0, acceptor_accept = 0, commit = 0;
 };
 
-// Medians over `rounds`: the accepting save's record and deferred model,
-// and the committing save.
-timings run(const std::filesystem::path& dir, bool fsync, int rounds) {
-  auto store = swarm::sl::round_store::open(dir, fsync ? "synced" : "unsynced", fsync);
+// Medians over `rounds`: a leader's accepting save (model and record), or
+// an acceptor's prewrite and accepting save (record only); the committing
+// save.
+timings run(const std::filesystem::path& dir, bool fsync, int rounds, bool leader) {
+  auto name = std::string{fsync ? "synced" : "unsynced"} + (leader ? "-leader" : "-acceptor");
+  auto store = swarm::sl::round_store::open(dir, name, fsync);
   if (!store) {
     std::fprintf(stderr, "round_store_bench: %s\n", store.error().message.c_str());
     std::exit(1);
@@ -72,20 +76,22 @@ timings run(const std::filesystem::path& dir, bool fsync, int rounds) {
   std::mt19937 rng{42};
   auto base = mnist_model(rng);
   swarm::merge::round_hard_state state;
-  std::vector<double> accept_ms, model_ms, commit_ms;
+  std::vector<double> prewrite_ms, accept_ms, commit_ms;
   for (int r = 1; r <= rounds; ++r) {
     // Every round merges a new model (one value differs: a new digest).
     auto next = *base;
     next.values[static_cast<size_t>(r) % next.values.size()] += 1.0f;
     state.accepted = value_of(std::make_shared<const swarm::merge::tensor_bundle>(next), 1);
+    if (!leader) {
+      auto tp = clock_type::now();
+      if (!store->prewrite(state.accepted->digest, next))
+        std::exit(1);
+      prewrite_ms.push_back(ms_since(tp));
+    }
     auto t0 = clock_type::now();
-    if (!store->save("SL-1~a", state, true))
+    if (!store->save("SL-1~a", state))
       std::exit(1);
     accept_ms.push_back(ms_since(t0));
-    auto tm = clock_type::now();
-    if (!store->write_deferred())
-      std::exit(1);
-    model_ms.push_back(ms_since(tm));
     state.committed_round = static_cast<uint64_t>(r);
     state.committed = *state.accepted;
     state.accepted.reset();
@@ -94,7 +100,9 @@ timings run(const std::filesystem::path& dir, bool fsync, int rounds) {
       std::exit(1);
     commit_ms.push_back(ms_since(t1));
   }
-  return {median(accept_ms), median(model_ms), median(commit_ms)};
+  if (leader)
+    return {median(accept_ms), 0, 0, median(commit_ms)};
+  return {0, median(prewrite_ms), median(accept_ms), median(commit_ms)};
 }
 
 } // namespace
@@ -114,12 +122,17 @@ int main(int argc, char** argv) {
   auto copy = median(copy_ms);
   std::printf("MNIST model, %.2f MB, in %s\n", model->size_bytes() / 1e6, dir.c_str());
   std::printf("memcpy of the model (anchor): %.3f ms\n", copy);
-  std::printf("           record before the messages   model after them   commit record\n");
+  std::printf("(before the messages: the accepting saves and the commit; the prewrite while "
+              "an acceptor waits for the proposal)\n");
+  std::printf("           leader accepts (model+record)   acceptor prewrite   acceptor accepts"
+              "   commit\n");
   for (bool fsync : {false, true}) {
-    auto t = run(dir, fsync, fsync ? 50 : 200);
-    std::printf("%-9s  %8.3f ms                  %8.3f ms (%4.1fx memcpy)  %8.3f ms\n",
-                fsync ? "fsync" : "unsynced", t.accept_record, t.accept_model,
-                t.accept_model / copy, t.commit_record);
+    int rounds = fsync ? 50 : 200;
+    auto l = run(dir, fsync, rounds, true);
+    auto a = run(dir, fsync, rounds, false);
+    std::printf("%-9s  %8.3f ms (%4.1fx memcpy)       %8.3f ms         %8.3f ms    %8.3f ms\n",
+                fsync ? "fsync" : "unsynced", l.leader_accept, l.leader_accept / copy,
+                a.prewrite, a.acceptor_accept, a.commit);
   }
   std::filesystem::remove_all(dir);
   return 0;

@@ -77,6 +77,7 @@ void round_coordinator::speculate() {
   ++stats_.speculative_merges;
   auto digest_of = digest(merged);
   speculation_ = speculation{std::move(inputs), digest_of, make_merged(std::move(merged))};
+  ready_.speculated = digested_model{speculation_->digest, speculation_->model};
 }
 
 model_ptr round_coordinator::merge_shared(const proposal_msg& m) {

@@ -64,6 +64,8 @@ struct bench {
   std::map<std::string, std::unique_ptr<round_coordinator>> nodes;
   std::deque<envelope> wire;
   std::map<std::string, std::vector<round_event>> events;
+  /// Speculative merges each node handed out (`round_ready::speculated`).
+  std::map<std::string, std::vector<digested_model>> speculated;
   /// Every message sent so far, delivered or not.
   std::vector<envelope> log;
   /// Returns false for messages the test wants lost.
@@ -101,6 +103,8 @@ struct bench {
       }
       for (auto& ev : ready.events)
         events[name].push_back(std::move(ev));
+      if (ready.speculated)
+        speculated[name].push_back(std::move(*ready.speculated));
     }
   }
 

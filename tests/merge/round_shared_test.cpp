@@ -53,6 +53,21 @@ BOOST_AUTO_TEST_CASE(an_acceptor_merges_while_the_leader_does_and_accepts_from_t
   BOOST_TEST(b.commits("b")[1].digest == b.commits("a")[1].digest);
 }
 
+BOOST_AUTO_TEST_CASE(an_acceptor_hands_out_each_speculative_merge_once_for_its_driver_to_store) {
+  // The SL writes it to disk while it waits, so that accepting the
+  // proposal saves a record only: the handed model is the one committed.
+  bench b{{"a", "b"}, 2};
+  two_rounds(b);
+  BOOST_TEST(!b.speculated.contains("a"));
+  BOOST_TEST_REQUIRE(b.speculated["b"].size() == 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const auto& s = b.speculated["b"][i];
+    BOOST_TEST(s.digest == b.commits("b")[i].digest);
+    BOOST_TEST_REQUIRE(s.model != nullptr);
+    BOOST_TEST(digest(*s.model) == s.digest);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_speculative_merge_of_other_models_than_the_leaders_is_not_used) {
   auto cfg = quick_config(2);
   bench b{{"a", "b", "c"}, cfg};

@@ -102,7 +102,6 @@ round_store& round_store::operator=(round_store&& other) noexcept {
   model_fds_ = std::exchange(other.model_fds_, {-1, -1, -1, -1});
   slots_ = other.slots_;
   named_ = other.named_;
-  pending_ = std::move(other.pending_);
   return *this;
 }
 
@@ -131,7 +130,6 @@ status round_store::clear() {
   sequence_ = 0;
   slots_ = {};
   named_ = {};
-  pending_.clear();
   for (size_t i = 0; i < 2; ++i)
     if (::ftruncate(state_fds_[i], 0) != 0)
       return io_error(dir_ / ("state." + std::to_string(i)), "cannot truncate");
@@ -145,8 +143,8 @@ status round_store::clear() {
 }
 
 expected<uint32_t> round_store::store_model(const sha256_digest& digest,
-                                            const merge::model_ptr& model,
-                                            std::array<bool, slot_count>& taken, bool defer) {
+                                            const merge::tensor_bundle& model,
+                                            std::array<bool, slot_count>& taken) {
   for (uint32_t i = 0; i < slot_count; ++i)
     if (slots_[i] == digest) {
       taken[i] = true;
@@ -158,15 +156,16 @@ expected<uint32_t> round_store::store_model(const sha256_digest& digest,
   // Two values per record, two named by the last one: one slot is free.
   assert(slot < slot_count);
   taken[slot] = true;
-  if (defer) {
-    // Planned: a later save of the same model names this slot too.
-    slots_[slot] = digest;
-    pending_.push_back({slot, digest, model});
-    return slot;
-  }
-  if (auto st = write_model(slot, digest, *model); !st)
+  if (auto st = write_model(slot, digest, model); !st)
     return st.error();
   return slot;
+}
+
+status round_store::prewrite(const sha256_digest& digest, const merge::tensor_bundle& model) {
+  std::array<bool, slot_count> taken{};
+  if (auto slot = store_model(digest, model, taken); !slot)
+    return slot.error();
+  return {};
 }
 
 status round_store::write_model(uint32_t slot, const sha256_digest& digest,
@@ -188,15 +187,6 @@ status round_store::write_model(uint32_t slot, const sha256_digest& digest,
   return {};
 }
 
-status round_store::write_deferred() {
-  auto pending = std::move(pending_);
-  pending_.clear();
-  for (const auto& x : pending)
-    if (auto st = write_model(x.slot, x.digest, *x.model); !st)
-      return st;
-  return {};
-}
-
 status round_store::write_record(const std::string& payload) {
   record_header h;
   h.sequence = ++sequence_;
@@ -212,8 +202,7 @@ status round_store::write_record(const std::string& payload) {
   return {};
 }
 
-status round_store::save(const std::string& self, const merge::round_hard_state& state,
-                         bool defer_models) {
+status round_store::save(const std::string& self, const merge::round_hard_state& state) {
   wire::SavedRoundState out;
   out.set_self(self);
   out.set_kernel_boot_id(kernel_boot_id_);
@@ -226,7 +215,7 @@ status round_store::save(const std::string& self, const merge::round_hard_state&
   wire::round_encoder encoder;
   auto encode = [&](uint64_t round, const merge::round_value& v, wire::RoundMessage& msg,
                     uint32_t& slot_out) -> status {
-    auto slot = store_model(v.digest, v.model, taken, defer_models);
+    auto slot = store_model(v.digest, *v.model, taken);
     if (!slot)
       return slot.error();
     slot_out = *slot;

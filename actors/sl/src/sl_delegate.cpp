@@ -280,7 +280,9 @@ void sl_delegate::flush(transport::node_context& ctx) {
     // Handling events may have produced messages (e.g. a standing check-in).
     flush(ctx);
   }
-  write_deferred_models();
+  // After the batch: nothing waits on it but the proposal to come.
+  if (ready.speculated)
+    prewrite_model(*ready.speculated);
 }
 
 } // namespace swarm::sl

@@ -72,9 +72,7 @@ void sl_delegate::start_afresh(transport::node_context& ctx, const std::string& 
 bool sl_delegate::save_round_state(const merge::round_hard_state& state) {
   if (store_failed_)
     return false;
-  // The models the record names follow once the batch is out
-  // (write_deferred_models): the record alone is what the batch promises.
-  if (auto st = store_->save(self_id_, state, true); !st) {
+  if (auto st = store_->save(self_id_, state); !st) {
     // Without the record, the votes and acceptances of this batch would
     // not survive a restart: the batch must not leave, and this SL stops
     // taking part (a fresh start would be a new participant anyway).
@@ -84,12 +82,12 @@ bool sl_delegate::save_round_state(const merge::round_hard_state& state) {
   return true;
 }
 
-void sl_delegate::write_deferred_models() {
-  if (store_failed_ || !store_)
+void sl_delegate::prewrite_model(const merge::digested_model& x) {
+  if (store_failed_ || !store_ || !x.model)
     return;
-  // A record that names a model which is not there would not be resumed
-  // from: rather than carry on with promises a crash would forget, stop.
-  if (auto st = store_->write_deferred(); !st)
+  // Only a head start: the save that names this model writes it if it is
+  // not there. A failure here is the disk's, and the save would meet it.
+  if (auto st = store_->prewrite(x.digest, *x.model); !st)
     stop_rounds(st.error().message);
 }
 

@@ -78,6 +78,14 @@ struct round_event {
   std::string reason;
 };
 
+/// A model and its digest.
+struct digested_model {
+  /// Digest of `model`.
+  sha256_digest digest{};
+  /// The model.
+  model_ptr model;
+};
+
 /// Output of the machine since the last `take_ready`.
 struct round_ready {
   /// Messages to send, in order.
@@ -87,6 +95,12 @@ struct round_ready {
   /// The durable state, when it changed since the last `take_ready`: save
   /// it before sending `messages`.
   std::optional<round_hard_state> hard_state;
+  /// A model this acceptor merged ahead of the proposal that should name it
+  /// (a speculative merge), handed out once. A driver that saves models may
+  /// store it now, while it waits, rather than when accepting: the record
+  /// of an acceptance must be saved, model included, before the acceptance
+  /// leaves, and that is the round's critical path.
+  std::optional<digested_model> speculated;
 };
 
 /// Counters for metrics and tests.

@@ -68,17 +68,16 @@ public:
   /// host restarted). Call once, before `save`.
   expected<std::optional<saved>> load();
 
-  /// Saves `state` of round identity `self`: its models first, then the
-  /// record that names them. With `defer_models`, the record only, and
-  /// the models it names at `write_deferred`: an SL sends the batch the
-  /// record covers in between, so that its messages do not wait for 1.6 MB
-  /// of page cache. A crash in between leaves a record whose model did not
-  /// land, which `load` refuses (a fresh start, never a partial one).
-  status save(const std::string& self, const merge::round_hard_state& state,
-              bool defer_models = false);
+  /// Saves `state` of round identity `self`: the models it names that no
+  /// slot holds yet, then the record that names them. So a record is never
+  /// without its models, whenever the SL is killed.
+  status save(const std::string& self, const merge::round_hard_state& state);
 
-  /// Writes the models the last saves deferred.
-  status write_deferred();
+  /// Writes `model` into a slot that the last record does not name, unless
+  /// a slot holds it already: a model that a coming save will probably name
+  /// (an acceptor's speculative merge), stored while the SL waits, so that
+  /// the save finds it there. Nothing names it until a save does.
+  status prewrite(const sha256_digest& digest, const merge::tensor_bundle& model);
 
   /// Forgets the saved state (the SL starts afresh under a new identity).
   status clear();
@@ -89,8 +88,8 @@ private:
   round_store() = default;
   void close_files();
   expected<int> model_fd(size_t slot);
-  expected<uint32_t> store_model(const sha256_digest& digest, const merge::model_ptr& model,
-                                 std::array<bool, slot_count>& taken, bool defer);
+  expected<uint32_t> store_model(const sha256_digest& digest, const merge::tensor_bundle& model,
+                                 std::array<bool, slot_count>& taken);
   status write_model(uint32_t slot, const sha256_digest& digest, const merge::tensor_bundle& model);
   expected<std::vector<float>> read_model(uint32_t slot, const sha256_digest& digest);
   expected<std::pair<uint64_t, merge::round_value>> load_value(const wire::RoundMessage& msg,
@@ -108,13 +107,6 @@ private:
   std::array<std::optional<sha256_digest>, slot_count> slots_{};
   // The slots the last record names: never overwritten before the next.
   std::array<bool, slot_count> named_{};
-  // Models a record names that `write_deferred` still has to write.
-  struct pending_model {
-    uint32_t slot = 0;
-    sha256_digest digest{};
-    merge::model_ptr model;
-  };
-  std::vector<pending_model> pending_;
 };
 
 } // namespace swarm::sl

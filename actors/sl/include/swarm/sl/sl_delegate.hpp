@@ -134,7 +134,7 @@ private:
   status open_rounds(transport::node_context& ctx, const merge::round_config& cfg);
   void start_afresh(transport::node_context& ctx, const std::string& why);
   bool save_round_state(const merge::round_hard_state& state);
-  void write_deferred_models();
+  void prewrite_model(const merge::digested_model& x);
   void stop_rounds(const std::string& why);
 
   sl_options opts_;
