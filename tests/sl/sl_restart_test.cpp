@@ -31,6 +31,18 @@ sl_spec node(int i) {
   return spec;
 }
 
+/// Waits for SLs `ids` to end well; requires that they hold one final model.
+void require_one_final_model(swarm_cluster& c, std::initializer_list<int> ids) {
+  std::vector<std::string> digests;
+  for (int i : ids) {
+    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, c.failure(i));
+    digests.push_back(final_digest(c.log(i)));
+  }
+  BOOST_TEST(digests.front().size() == 64u);
+  for (const auto& d : digests)
+    BOOST_TEST(d == digests.front());
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_CASE(a_killed_sl_started_again_rejoins_and_all_end_with_one_model) {
@@ -97,13 +109,7 @@ BOOST_AUTO_TEST_CASE(a_two_node_swarm_goes_on_when_either_sl_is_killed_and_start
                  60s),
                tail(c.log(victim)));
   }
-  std::vector<std::string> digests;
-  for (int i : {1, 2}) {
-    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, c.failure(i));
-    digests.push_back(final_digest(c.log(i)));
-  }
-  BOOST_TEST(digests[0].size() == 64u);
-  BOOST_TEST(digests[0] == digests[1]);
+  require_one_final_model(c, {1, 2});
 }
 
 BOOST_AUTO_TEST_CASE(a_two_node_swarm_of_fast_rounds_resumes_after_every_kill_at_any_moment) {
@@ -149,13 +155,7 @@ BOOST_AUTO_TEST_CASE(a_two_node_swarm_of_fast_rounds_resumes_after_every_kill_at
       "kill " << k << " (SWARM_SEED=" << seed << "): SL-" << victim << " did not resume\n"
               << tail(c.log(victim).substr(before)));
   }
-  std::vector<std::string> digests;
-  for (int i : {1, 2}) {
-    BOOST_REQUIRE_MESSAGE(c.sl(i).wait_exit(180s) == 0, c.failure(i));
-    digests.push_back(final_digest(c.log(i)));
-  }
-  BOOST_TEST(digests[0].size() == 64u);
-  BOOST_TEST(digests[0] == digests[1]);
+  require_one_final_model(c, {1, 2});
 }
 
 BOOST_AUTO_TEST_CASE(a_two_node_swarm_says_that_an_sl_which_lost_its_saved_state_lost_its_vote) {
