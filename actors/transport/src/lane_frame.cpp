@@ -36,7 +36,9 @@ status write_hello(SSL* ssl, const std::string& name) {
   std::string hello{hello_magic.data(), hello_magic.size()};
   hello += static_cast<char>(name.size());
   hello += name;
-  return write_all(ssl, hello.data(), hello.size());
+  if (auto st = write_all(ssl, hello.data(), hello.size()); !st)
+    return st;
+  return flush_writes(ssl);
 }
 
 expected<std::string> read_hello(SSL* ssl) {
@@ -70,8 +72,10 @@ status write_frame(SSL* ssl, const lane_frame& frame) {
   if (auto st = write_all(ssl, first.data(), first.size()); !st)
     return st;
   if (values_bytes == 0)
-    return status::ok();
-  return write_all(ssl, frame.values->data(), values_bytes);
+    return flush_writes(ssl);
+  if (auto st = write_all(ssl, frame.values->data(), values_bytes); !st)
+    return st;
+  return flush_writes(ssl);
 }
 
 expected<lane_frame_in> read_frame(SSL* ssl, size_t max_bytes) {

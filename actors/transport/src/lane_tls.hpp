@@ -41,8 +41,20 @@ expected<ssl_ctx_ptr> make_lane_context(const local_identity& self);
 /// CN or a SAN DNS entry; the error says which names it does carry.
 status check_peer_name(SSL* ssl, std::string_view name);
 
+/// Size of a lane connection's write buffer: each write system call sends
+/// up to this many bytes of records.
+constexpr int lane_io_buffer_bytes = 256 * 1024;
+
+/// Connects `ssl` to the socket `fd` (not owned), with its writes through a
+/// buffer: a frame's writes leave at `flush_writes`.
+status attach_socket(SSL* ssl, int fd);
+
 /// Writes all `size` bytes or fails (the socket's send timeout applies).
+/// The bytes may wait in the write buffer until `flush_writes`.
 status write_all(SSL* ssl, const void* data, size_t size);
+
+/// Sends what waits in the write buffer.
+status flush_writes(SSL* ssl);
 
 /// Reads exactly `size` bytes or fails (`io_error`; "closed" when the
 /// peer closed the connection).

@@ -142,8 +142,10 @@ void model_lane::serve(inbound& conn) {
   ssl_ptr ssl{SSL_new(ctx_.get())};
   std::string name;
   status result;
-  if (!ssl || SSL_set_fd(ssl.get(), conn.fd) != 1) {
+  if (!ssl) {
     result = make_error(errc::io_error, "cannot set up TLS: " + last_tls_error());
+  } else if (auto attached = attach_socket(ssl.get(), conn.fd); !attached) {
+    result = attached;
   } else if (ERR_clear_error(), SSL_accept(ssl.get()) != 1) {
     result = make_error(errc::invalid_argument, "TLS handshake failed: " + last_tls_error());
   } else if (auto hello = read_hello(ssl.get()); !hello) {

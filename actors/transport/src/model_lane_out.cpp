@@ -159,8 +159,10 @@ expected<ssl_ptr> model_lane::dial(const std::string& name, outbound& link) {
   if (auto st = lane_connect(*dialer, address, cfg_.io_timeout_ms); !st)
     return st.error();
   ssl_ptr ssl{SSL_new(ctx_.get())};
-  if (!ssl || SSL_set_fd(ssl.get(), dialer->fd) != 1)
+  if (!ssl)
     return make_error(errc::io_error, "cannot set up TLS: " + last_tls_error());
+  if (auto st = attach_socket(ssl.get(), dialer->fd); !st)
+    return st.error();
   ERR_clear_error();
   if (SSL_connect(ssl.get()) != 1)
     return make_error(errc::invalid_argument,
@@ -170,7 +172,8 @@ expected<ssl_ptr> model_lane::dial(const std::string& name, outbound& link) {
     return make_error(errc::invalid_argument, address + ": " + st.error().message);
   if (auto st = write_hello(ssl.get(), self_->name); !st)
     return st.error();
-  cfg_.log->info("model lane: connected to {} at {}", name, address);
+  cfg_.log->info("model lane: connected to {} at {} ({}, {})", name, address,
+                 SSL_get_version(ssl.get()), SSL_get_cipher_name(ssl.get()));
   return ssl;
 }
 
