@@ -61,17 +61,25 @@ void round_coordinator::set_peers(const std::set<std::string>& live_peers, int64
       if (name != self_ && !live_peers_.contains(name))
         send(name, catch_up_request_msg{0});
   }
+  std::vector<std::string> found;
+  for (const auto& name : live_peers)
+    if (name != self_ && !live_peers_.contains(name))
+      found.push_back(name);
+  live_peers_ = live_peers;
+  live_peers_.erase(self_);
   if (checked_in_) {
     // A peer found after this node checked in (typically at the first
     // sync, while the SLs still discover each other) would otherwise hear
     // of the check-in only at the next resend, a heartbeat interval later:
-    // measured, that was most of the first round's latency.
-    for (const auto& name : live_peers)
-      if (name != self_ && !live_peers_.contains(name))
-        send(name, checkin_msg{committed_.round + 1, term_, my_info_, nullptr});
+    // measured, that was most of the first round's latency. With the model,
+    // as check_in would have sent it: without, the leader asks for it, and
+    // an acceptor cannot merge the proposal itself and asks for that.
+    auto leader = term_ == 0 ? candidate(0) : std::nullopt;
+    bool share = shares_models();
+    for (const auto& name : found)
+      send(name, checkin_msg{committed_.round + 1, term_, my_info_,
+                             share || leader == name ? my_model_ : nullptr});
   }
-  live_peers_ = live_peers;
-  live_peers_.erase(self_);
   note_seen(live_peers_, now_ms);
   std::erase_if(checkins_, [&](const auto& kv) {
     return kv.first != self_ && !live_peers_.contains(kv.first);

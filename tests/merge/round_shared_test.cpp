@@ -68,6 +68,29 @@ BOOST_AUTO_TEST_CASE(an_acceptor_hands_out_each_speculative_merge_once_for_its_d
   }
 }
 
+BOOST_AUTO_TEST_CASE(peers_found_after_checking_in_get_the_models_and_ask_for_nothing) {
+  // At the first sync the SLs often check in before they find each other:
+  // the check-in a node sends a peer it finds later carries its model as a
+  // check-in would, so the leader need not ask for it and the acceptor can
+  // merge the proposal itself instead of asking for the merged model.
+  auto cfg = quick_config(2);
+  bench b{{"a"}, cfg};
+  b.nodes["b"] = std::make_unique<round_coordinator>("b", cfg, b.now);
+  for (const auto* name : {"a", "b"})
+    b[name].check_in(info(), model_of(name[0] == 'a' ? 1.0f : 3.0f), b.now);
+  b.pump();
+  b["a"].set_peers({"b"}, b.now);
+  b["b"].set_peers({"a"}, b.now);
+  b.pump();
+  for (const auto* name : {"a", "b"}) {
+    BOOST_TEST_REQUIRE(b.commits(name).size() == 1u);
+    BOOST_TEST(b[name].committed_model()->values.front() == 2.0f);
+    BOOST_TEST(b.sent<model_request_msg>(name).empty());
+    BOOST_TEST(b.sent<proposal_request_msg>(name).empty());
+  }
+  BOOST_TEST(b["b"].stats().speculation_hits == 1u);
+}
+
 BOOST_AUTO_TEST_CASE(a_speculative_merge_of_other_models_than_the_leaders_is_not_used) {
   auto cfg = quick_config(2);
   bench b{{"a", "b", "c"}, cfg};
