@@ -211,7 +211,7 @@ BOOST_AUTO_TEST_CASE(frames_around_the_write_buffers_size_arrive_whole_each_on_i
   // Writes gather in a buffer that each frame flushes: a frame just under,
   // at and over its size, and a small frame after each, must all arrive
   // without waiting for a next frame to push them out.
-  auto size = static_cast<size_t>(lane_io_buffer_bytes);
+  auto size = static_cast<size_t>(lane_write_buffer_bytes);
   std::vector<std::string> sent{payload(size - 100, 'a'), payload(5, 'b'), payload(size, 'c'),
                                 payload(5, 'd'), payload(size + 1, 'e'), payload(5, 'f')};
   BOOST_REQUIRE(send_when_connected(a, "SN-2", b.address, frame_of(sent[0])));

@@ -82,13 +82,14 @@ expected<ssl_ctx_ptr> make_lane_context(const local_identity& self) {
 status attach_socket(SSL* ssl, int fd) {
   // TLS cuts a model into 16 KiB records: written one by one, each is a
   // system call and a loopback segment. Gathered in a buffer, a model
-  // leaves in a few writes of up to lane_io_buffer_bytes, at flush_writes
+  // leaves in a few writes of up to lane_write_buffer_bytes, at flush_writes
   // after each frame. (Reads stay direct: a read buffer, or OpenSSL's read
   // ahead, costs more in copies than it saves in calls.)
   BIO* socket = BIO_new_socket(fd, BIO_NOCLOSE);
   BIO* buffer = BIO_new(BIO_f_buffer());
   if (socket == nullptr || buffer == nullptr
-      || BIO_set_write_buffer_size(buffer, lane_io_buffer_bytes) != 1 || BIO_up_ref(socket) != 1) {
+      || BIO_set_write_buffer_size(buffer, lane_write_buffer_bytes) != 1
+      || BIO_up_ref(socket) != 1) {
     BIO_free(buffer);
     BIO_free(socket);
     return make_error(errc::io_error, "cannot set up TLS buffers: " + last_tls_error());

@@ -43,7 +43,7 @@ status check_peer_name(SSL* ssl, std::string_view name);
 
 /// Size of a lane connection's write buffer: each write system call sends
 /// up to this many bytes of records.
-constexpr int lane_io_buffer_bytes = 256 * 1024;
+constexpr int lane_write_buffer_bytes = 256 * 1024;
 
 /// Connects `ssl` to the socket `fd` (not owned), with its writes through a
 /// buffer: a frame's writes leave at `flush_writes`.
