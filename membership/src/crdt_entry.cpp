@@ -1,6 +1,7 @@
 #include "swarm/membership/crdt_entry.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace swarm::membership {
 
@@ -49,10 +50,11 @@ void encode_entry(byte_writer& out, const crdt_entry& x) {
 expected<crdt_entry> decode_entry(byte_reader& in, std::string_view context) {
   crdt_entry x;
   x.version = in.varint();
-  auto writer = in.raw(16);
-  if (in.ok())
-    std::transform(writer.begin(), writer.end(), x.writer.bytes.begin(),
-                   [](std::byte b) { return std::to_integer<uint8_t>(b); });
+  auto writer = in.raw(x.writer.bytes.size());
+  // The size test is what raw promises when the reader is ok; it also lets
+  // the compiler see that the copy stays inside the id.
+  if (in.ok() && writer.size() == x.writer.bytes.size())
+    std::memcpy(x.writer.bytes.data(), writer.data(), writer.size());
   auto flags = in.u8();
   if (in.ok() && flags > 1)
     in.fail("unknown entry flags " + std::to_string(flags));

@@ -1,6 +1,8 @@
 // GCC 12 reports false "may be used uninitialized" positives inside Eigen's
 // AVX-512 packet code (an intentionally undefined __m512), instantiated here.
+#if defined(__GNUC__) && !defined(__clang__) // clang has no such group
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "swarm/ml/adam.hpp"
 

@@ -9,7 +9,9 @@
 
 // GCC 12 reports false "may be used uninitialized" positives inside Eigen's
 // vector packet code (an intentionally undefined register), instantiated here.
+#if defined(__GNUC__) && !defined(__clang__) // clang has no such group
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "swarm/ml/mlp.hpp"
 

@@ -12,7 +12,9 @@
 // GCC 12 warns about the deliberately undefined registers that its own
 // AVX-512 intrinsics headers create (_mm512_undefined_*), inlined here.
 #pragma GCC diagnostic ignored "-Wuninitialized"
+#if defined(__GNUC__) && !defined(__clang__) // clang has no such group
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 
 #include "swarm/ml/mlp.hpp"
 
